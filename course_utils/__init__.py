@@ -1,0 +1,10 @@
+"""Companion package of the course "Recurrent Neural Networks with TensorFlow".
+
+Modules:
+    budget:    one switch (``COURSE_FAST=1``) between full and fast training budgets.
+    sequences: variable-length toy sequences, padding and ``tf.data`` pipelines.
+    plotting:  the figures chapters share (curves, bars, example sequences).
+    checks:    self-checks for the exercises, in English, Spanish and Portuguese.
+"""
+
+__version__ = "0.1.0"

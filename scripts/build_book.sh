@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Build the course website into _build/html, executing every notebook in
+# full mode (cached: unchanged notebooks are not re-run).
+#   bash scripts/build_book.sh          full-quality run (what readers see)
+#   bash scripts/build_book.sh --fast   fast mode, into _build/fast/_build/html
+# Fast and full builds keep separate execution caches, so fast-mode outputs
+# can never end up on the published site.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
+OUT=.
+if [ "${1:-}" = "--fast" ]; then
+    export COURSE_FAST=1
+    OUT=_build/fast
+    shift
+else
+    unset COURSE_FAST
+fi
+if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
+    export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
+fi
+export TF_CPP_MIN_LOG_LEVEL=2
+jupyter-book build . --path-output "$OUT" -W --keep-going "$@"
+echo "The website is in $OUT/_build/html/index.html (open it in a browser)."

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Run the whole test suite in fast mode: unit tests of course_utils, the
+# notebook structure tests, every chapter executed by nbval, and the book
+# built with warnings as errors. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
+export COURSE_FAST=1
+if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
+    export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
+fi
+exec python -m pytest "$@"

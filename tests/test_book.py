@@ -1,0 +1,63 @@
+"""Build the whole website in fast mode, warnings as errors, and inspect it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from tools import colab_links
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    env = {**os.environ, "COURSE_FAST": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"],
+        capture_output=True, text=True, env=env, timeout=3600,
+    )
+    log = result.stdout[-6000:] + "\n" + result.stderr[-6000:]
+    assert result.returncode == 0, f"jupyter-book build failed:\n{log}"
+    return out / "_build" / "html"
+
+
+def _pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_every_toc_page_is_built(built_site):
+    missing = [page for page in _pages() if not (built_site / f"{page}.html").exists()]
+    assert not missing, f"pages missing from the site: {missing}"
+
+
+def test_chapter_pages_show_executed_outputs_and_figures(built_site):
+    for notebook in sorted((ROOT / "book").glob("*/*.ipynb")):
+        page = built_site / notebook.relative_to(ROOT).with_suffix(".html")
+        html = page.read_text(encoding="utf-8")
+        assert "cell_output" in html, f"{page.name}: no executed outputs"
+        assert re.search(r"<img[^>]+_images/", html), f"{page.name}: no figure"
+        assert "Traceback" not in html, f"{page.name}: a traceback reached the page"
+
+
+def test_no_local_paths_or_log_noise_in_pages(built_site):
+    pattern = re.compile(r"/home/|/root/|/tmp/|/work/|site-packages|oneDNN custom operations|cuda_")
+    for page in built_site.rglob("*.html"):
+        found = pattern.findall(page.read_text(encoding="utf-8"))
+        assert not found, f"{page.relative_to(built_site)} contains {sorted(set(found))}"
+
+
+def test_colab_launch_button_points_at_the_page_notebook(built_site):
+    repo, branch = colab_links.read_repository()
+    for notebook in sorted((ROOT / "book").glob("*/*.ipynb")):
+        rel = notebook.relative_to(ROOT).as_posix()
+        html = (built_site / rel.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{rel}" in html, rel

@@ -1,0 +1,186 @@
+"""Structural tests of the chapter notebooks: table of contents, cleanliness,
+translation parity and Colab links. (nbval executes them; see README.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import LANGUAGES, ROOT, chapter_notebooks
+from notebook_text import code_tokens, heading_levels, math_of
+from tools import colab_links
+
+CHAPTERS = ("01_rnn_theory", "02_dynamic_rnn", "03_bptt", "04_language_model", "05_bilstm_mnist")
+CAPTIONS = {"en": "English", "es": "Español", "pt": "Português"}
+CHECKED_OUTPUT_TAG = "nbval-check-output"
+LOCAL_PATH = re.compile(r"(/home/|/root/|/Users/|/tmp/|/work/|/private/var/|[A-Za-z]:\\\\|file://)")
+NOTEBOOKS = chapter_notebooks()
+
+
+def _toc_files() -> dict[str, list[str]]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = {}
+    for part in toc["parts"]:
+        parts[part["caption"]] = [chapter["file"] for chapter in part["chapters"]]
+    return parts
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no chapter notebooks found under book/"
+
+
+def test_toc_has_one_part_per_language_with_the_same_files():
+    parts = _toc_files()
+    assert list(parts) == [CAPTIONS[lang] for lang in LANGUAGES]
+    names = {lang: [Path(f).name for f in parts[CAPTIONS[lang]]] for lang in LANGUAGES}
+    assert names["es"] == names["en"] and names["pt"] == names["en"]
+    for lang in LANGUAGES:
+        for file in parts[CAPTIONS[lang]]:
+            assert file.startswith(f"book/{lang}/"), f"{file} is in the {CAPTIONS[lang]} part"
+            matches = list(ROOT.glob(file + ".*"))
+            assert matches, f"{file} is in _toc.yml but no such file exists"
+
+
+def test_every_notebook_is_in_the_toc_and_is_a_known_chapter():
+    listed = {f for files in _toc_files().values() for f in files}
+    for path in NOTEBOOKS:
+        stem = _rel(path)[: -len(".ipynb")]
+        assert stem in listed, f"{_rel(path)} is not in _toc.yml, so nbval and the book would skip it"
+        assert path.stem in CHAPTERS, f"{_rel(path)}: chapter files are named {CHAPTERS}"
+
+
+@pytest.mark.parametrize("chapter", sorted({p.stem for p in NOTEBOOKS}))
+def test_every_chapter_exists_in_every_language(chapter):
+    missing = [lang for lang in LANGUAGES if not (ROOT / "book" / lang / f"{chapter}.ipynb").exists()]
+    assert not missing, f"{chapter} is missing in {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_is_stored_clean(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        checked = CHECKED_OUTPUT_TAG in cell.metadata.get("tags", [])
+        assert cell.execution_count is None, f"cell {i} has an execution count"
+        assert checked or not cell.outputs, f"cell {i} has stored outputs (tag it {CHECKED_OUTPUT_TAG!r} if they are checked)"
+        assert set(cell.metadata) <= {"tags"}, f"cell {i} has stray metadata {sorted(cell.metadata)}"
+    assert set(nb.metadata) <= {"kernelspec", "language_info", "colab"}, f"stray notebook metadata {sorted(nb.metadata)}"
+    raw = path.read_text(encoding="utf-8")
+    found = LOCAL_PATH.findall(raw)
+    assert not found, f"local paths in the notebook: {found}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_follows_the_chapter_skeleton(path):
+    nb = _read(path)
+    headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("## ")]
+    assert len(headings) >= 6, f"expected Overview, Setup, sections, Summary, Exercises, Next steps; got {headings}"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "keras.utils.set_random_seed(" in code, "the notebook must seed its run"
+    assert "checks.check_answer(" in code, "the exercises need self-checks"
+
+
+def _pairs():
+    for path in NOTEBOOKS:
+        if path.parent.name == "en":
+            for lang in LANGUAGES[1:]:
+                other = ROOT / "book" / lang / path.name
+                if other.exists():
+                    yield pytest.param(path, other, id=f"{path.stem}-{lang}")
+
+
+@pytest.mark.parametrize(("english", "other"), list(_pairs()))
+def test_translation_has_the_same_cells_code_and_math(english, other):
+    en, tr = _read(english), _read(other)
+    assert [c.cell_type for c in tr.cells] == [c.cell_type for c in en.cells], "cell types differ in number or order"
+    for i, (a, b) in enumerate(zip(en.cells, tr.cells)):
+        if a.cell_type == "code":
+            assert code_tokens(b.source) == code_tokens(a.source), (
+                f"code cell {i} differs beyond comments and strings:\n--- en\n{a.source}\n--- {other.parent.name}\n{b.source}"
+            )
+            assert a.metadata.get("tags", []) == b.metadata.get("tags", []), f"cell {i}: tags differ"
+        else:
+            assert math_of(b.source) == math_of(a.source), f"markdown cell {i}: the math differs"
+            assert heading_levels(b.source) == heading_levels(a.source), f"markdown cell {i}: the headings differ"
+
+
+@pytest.mark.parametrize(("english", "other"), list(_pairs()))
+def test_translation_is_translated(english, other):
+    en, tr = _read(english), _read(other)
+    for i, (a, b) in enumerate(zip(en.cells, tr.cells)):
+        words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\$.*?\$|`.*?`|\(http[^)]*\)", "", a.source))
+        if a.cell_type == "markdown" and len(words) >= 8:
+            assert a.source != b.source, f"markdown cell {i} of {_rel(other)} is still in English"
+
+
+def test_colab_links_unit():
+    assert colab_links.badge_url("o/r", "dev", "book/es/x.ipynb") == (
+        "https://colab.research.google.com/github/o/r/blob/dev/book/es/x.ipynb")
+    assert colab_links.install_url("o/r", "dev") == "git+https://github.com/o/r@dev"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [("repository:\n  url: https://gitlab.com/a/b\n  branch: main\n", "must look like https://github.com/owner/name"),
+     ("repository:\n  url: https://github.com/a/b\n  branch: ''\n", "must name a branch"),
+     ("title: x\n", "must look like")],
+)
+def test_read_repository_rejects_bad_config(tmp_path, config, message):
+    path = tmp_path / "_config.yml"
+    path.write_text(config)
+    with pytest.raises(ValueError, match=message):
+        colab_links.read_repository(path)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_colab_badge_and_setup_cell_point_at_this_notebook(path):
+    repo, branch = colab_links.read_repository()
+    assert colab_links.notebook_problems(path, repo, branch) == []
+
+
+def test_colab_rewrite_follows_the_config(tmp_path):
+    source = NOTEBOOKS[0]
+    root = tmp_path
+    target = root / _rel(source)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(source.read_bytes())
+    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=root) != []
+    assert colab_links.rewrite_notebook(target, "new-org/new-repo", "v2", root=root) is True
+    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=root) == []
+    text = target.read_text(encoding="utf-8")
+    assert "your-github-org" not in text
+    assert json.loads(text)["cells"][0]["source"].count("new-org/new-repo/blob/v2/") == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_setup_cell_does_nothing_outside_colab(path):
+    """Run the setup cell here (not in Colab): it must not call pip."""
+    import subprocess
+    import sys
+
+    nb = _read(path)
+    setup = next(c.source for c in nb.cells if c.cell_type == "code" and "google.colab" in c.source)
+    calls = []
+    real_run = subprocess.run
+    subprocess.run = lambda *a, **k: calls.append(a)
+    try:
+        assert "google.colab" not in sys.modules
+        exec(compile(setup, "setup-cell", "exec"), {})
+    finally:
+        subprocess.run = real_run
+    assert calls == []

@@ -1,0 +1,154 @@
+"""Keep every notebook's Colab badge and install cell in step with `_config.yml`.
+
+The repository URL and branch live in one place: `repository:` in
+`_config.yml`. Notebooks opened in Colab cannot read that file, so each one
+carries two copies of it: the "Open in Colab" badge in its first cell, and
+the `pip install git+...` line of its setup cell. This tool checks them
+(default) or rewrites them (`--write`) from `_config.yml`.
+
+Usage:
+    python tools/colab_links.py            # check; exit 1 and list problems
+    python tools/colab_links.py --write    # rewrite badges and install lines
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+__all__ = [
+    "BADGE_IMAGE",
+    "read_repository",
+    "badge_url",
+    "install_url",
+    "notebook_problems",
+    "rewrite_notebook",
+    "book_notebooks",
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+_BADGE_URL = re.compile(r"https://colab\.research\.google\.com/github/[^\s)\"']+\.ipynb")
+_INSTALL_URL = re.compile(r"git\+https://github\.com/[^\s\"'@]+@[^\s\"']+")
+_GITHUB = re.compile(r"^https://github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
+
+
+def read_repository(config_path: Path = ROOT / "_config.yml") -> tuple[str, str]:
+    """Return ``(owner/name, branch)`` from the ``repository:`` section of `_config.yml`.
+
+    Raises:
+        ValueError: The section is missing, or its URL is not a GitHub
+            repository URL such as ``https://github.com/owner/name``.
+    """
+    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    repository = (config or {}).get("repository") or {}
+    url = str(repository.get("url", ""))
+    match = _GITHUB.match(url)
+    if not match:
+        raise ValueError(
+            f"`repository.url` in {config_path} must look like https://github.com/owner/name (got {url!r})."
+        )
+    branch = str(repository.get("branch") or "")
+    if not branch:
+        raise ValueError(f"`repository.branch` in {config_path} must name a branch, e.g. main (got {branch!r}).")
+    return f"{match['owner']}/{match['name']}", branch
+
+
+def badge_url(repo: str, branch: str, notebook: str) -> str:
+    """Return the Colab URL that opens ``notebook`` (a path from the repository root).
+
+    Example:
+        >>> badge_url("org/course", "main", "book/en/02_dynamic_rnn.ipynb")
+        'https://colab.research.google.com/github/org/course/blob/main/book/en/02_dynamic_rnn.ipynb'
+    """
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}"
+
+
+def install_url(repo: str, branch: str) -> str:
+    """Return the pip requirement that installs `course_utils` from the repository.
+
+    Example:
+        >>> install_url("org/course", "main")
+        'git+https://github.com/org/course@main'
+    """
+    return f"git+https://github.com/{repo}@{branch}"
+
+
+def _setup_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if c.cell_type == "code" and _INSTALL_URL.search(c.source)]
+
+
+def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> list[str]:
+    """List what is wrong with a notebook's badge and install cell (empty when all is right)."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    nb = nbformat.read(path, as_version=4)
+    problems = []
+    first = nb.cells[0] if nb.cells else None
+    if first is None or first.cell_type != "markdown" or not first.source.lstrip().startswith("# "):
+        problems.append(f"{rel}: the first cell must be markdown starting with the title ('# ...').")
+    else:
+        urls = _BADGE_URL.findall(first.source)
+        want = badge_url(repo, branch, rel)
+        if urls != [want]:
+            problems.append(f"{rel}: the first cell must hold one Colab badge linking to {want} (found {urls}).")
+        if BADGE_IMAGE not in first.source:
+            problems.append(f"{rel}: the first cell must show the badge image {BADGE_IMAGE}.")
+    setups = _setup_cells(nb)
+    if len(setups) != 1:
+        problems.append(f"{rel}: expected exactly one setup cell installing course_utils (found {len(setups)}).")
+    else:
+        found = _INSTALL_URL.findall(setups[0].source)
+        want = install_url(repo, branch)
+        if found != [want]:
+            problems.append(f"{rel}: the setup cell must install {want} (found {found}).")
+        if '"google.colab" in sys.modules' not in setups[0].source:
+            problems.append(f"{rel}: the setup cell must install only when running in Colab.")
+    return problems
+
+
+def rewrite_notebook(path: Path, repo: str, branch: str, root: Path = ROOT) -> bool:
+    """Point the notebook's badge and install line at ``repo``/``branch``; return True if it changed."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    if nb.cells and nb.cells[0].cell_type == "markdown":
+        new = _BADGE_URL.sub(badge_url(repo, branch, rel), nb.cells[0].source)
+        changed |= new != nb.cells[0].source
+        nb.cells[0].source = new
+    for cell in _setup_cells(nb):
+        new = _INSTALL_URL.sub(install_url(repo, branch), cell.source)
+        changed |= new != cell.source
+        cell.source = new
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+def book_notebooks(root: Path = ROOT) -> list[Path]:
+    """Return every chapter notebook under ``book/``, sorted."""
+    return sorted((root / "book").glob("*/*.ipynb"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true", help="rewrite badges and install lines from _config.yml")
+    args = parser.parse_args(argv)
+    repo, branch = read_repository()
+    if args.write:
+        for path in book_notebooks():
+            if rewrite_notebook(path, repo, branch):
+                print(f"rewrote {path.relative_to(ROOT)}")
+    problems = [p for path in book_notebooks() for p in notebook_problems(path, repo, branch)]
+    for problem in problems:
+        print(problem)
+    print(f"{len(book_notebooks())} notebooks checked against {repo}@{branch}: {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -61,3 +61,29 @@ def test_colab_launch_button_points_at_the_page_notebook(built_site):
         rel = notebook.relative_to(ROOT).as_posix()
         html = (built_site / rel.replace(".ipynb", ".html")).read_text(encoding="utf-8")
         assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{rel}" in html, rel
+
+
+def test_each_page_declares_its_language(built_site):
+    for notebook in sorted((ROOT / "book").glob("*/*.ipynb")) + sorted((ROOT / "book").glob("*/*.md")):
+        lang = notebook.parent.name
+        html = (built_site / notebook.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+        assert re.search(rf'<html[^>]* lang="{lang}"', html), f"{notebook.name} ({lang}) lacks lang={lang!r}"
+
+
+def test_a_raising_cell_fails_the_build(tmp_path):
+    """Jupyter Book 1 exits 0 on a failing cell by default; our configuration must not."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["sphinx"].pop("local_extensions", None)
+    config["repository"] = {"url": "https://github.com/o/r", "branch": "main"}
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: broken\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Broken"), new_code_cell("raise RuntimeError('boom')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jupyter_book), "build", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0, "a notebook whose cell raises was built without error"
+    assert "boom" in result.stdout + result.stderr

@@ -32,3 +32,12 @@ def test_math_and_headings():
     text = "# T\nSee $a+b$ and\n\n$$\nc = d\n$$\n## S\n```\n# not a heading $x$\n```"
     assert math_of(text) == ["$a+b$", "$$ c = d $$"]
     assert heading_levels(text) == [1, 2]
+
+
+def test_local_path_pattern():
+    from test_notebooks import LOCAL_PATH
+
+    for text in ["/home/ana/x.csv", "C:\\Users\\ana", "open('/tmp/data')", "file:///x", "/work/main/a"]:
+        assert LOCAL_PATH.search(text), text
+    for text in ['print("picked:\\n")', "ratio 3:\\n", "https://keras.io/guides/", "book/en/02_dynamic_rnn.ipynb"]:
+        assert not LOCAL_PATH.search(text), text

@@ -20,7 +20,9 @@ LANGUAGES = ("en", "es", "pt")
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["COURSE_FAST"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Agg for this process only: notebook kernels must keep their inline
+    # backend (an inherited MPLBACKEND=Agg would silently drop every figure).
+    os.environ.pop("MPLBACKEND", None)
     matplotlib.use("Agg")
 
 

@@ -20,6 +20,7 @@ def built_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     env = {**os.environ, "COURSE_FAST": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env.pop("MPLBACKEND", None)  # kernels must draw inline, or pages lose their figures
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"],
         capture_output=True, text=True, env=env, timeout=3600,

@@ -73,12 +73,21 @@ def test_every_chapter_exists_in_every_language(chapter):
 def test_notebook_is_stored_clean(path):
     nb = _read(path)
     nbformat.validate(nb)
+    checked_cells = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         checked = CHECKED_OUTPUT_TAG in cell.metadata.get("tags", [])
-        assert cell.execution_count is None, f"cell {i} has an execution count"
-        assert checked or not cell.outputs, f"cell {i} has stored outputs (tag it {CHECKED_OUTPUT_TAG!r} if they are checked)"
+        if not checked:
+            assert cell.execution_count is None, f"cell {i} has an execution count"
+            assert not cell.outputs, f"cell {i} has stored outputs (tag it {CHECKED_OUTPUT_TAG!r} if they are checked)"
+            continue
+        checked_cells += 1
+        assert cell.outputs, f"cell {i} is tagged {CHECKED_OUTPUT_TAG!r} but stores no output to check"
+        assert cell.execution_count == checked_cells, (
+            f"checked cell {i} must be numbered {checked_cells} (run tools/checked_outputs.py)")
+        for output in cell.outputs:
+            assert output.get("name") != "stderr", f"cell {i} stores stderr output (log noise, not a checked result)"
         assert set(cell.metadata) <= {"tags"}, f"cell {i} has stray metadata {sorted(cell.metadata)}"
     assert set(nb.metadata) <= {"kernelspec", "language_info", "colab"}, f"stray notebook metadata {sorted(nb.metadata)}"
     texts = [cell.source for cell in nb.cells]

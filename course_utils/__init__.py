@@ -5,6 +5,8 @@ Modules:
     sequences: variable-length toy sequences, padding and ``tf.data`` pipelines.
     plotting:  the figures chapters share (curves, bars, example sequences).
     checks:    self-checks for the exercises, in English, Spanish and Portuguese.
+    cells:     split Keras's fused RNN/LSTM/GRU weights into per-gate matrices and back.
+    diagrams:  unrolled-graph drawings and gradient-norm plots.
 """
 
 __version__ = "0.1.0"

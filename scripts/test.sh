@@ -8,4 +8,6 @@ export COURSE_FAST=1
 if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
-exec python -m pytest "$@"
+# Two workers: one builds the book while the other runs nbval; loadscope
+# keeps each notebook's cells on one worker, in order.
+exec python -m pytest -n 2 --dist loadscope "$@"

@@ -5,6 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 export COURSE_FAST=1
+# The grader runs student code in bubblewrap (installed with apt-get when missing).
+bash assignments/tools/ensure_bwrap.sh
 if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi

@@ -1,0 +1,434 @@
+"""The graded assignments: sources, generated student notebooks, and the sandboxed grader.
+
+The full cycle runs here: nbgrader generates the student notebooks (compared
+with the committed ones), prepared submissions are written from them, and
+``assignments/grade.py`` grades the batch. Each prepared submission has its
+expected score: correct, wrong (partial, per test), crashing, looping,
+memory-hungry, killed, Colab-mangled, and hostile ones (network, reading the
+hidden tests, writing other results, monkeypatching the checker, forging the
+sandbox's replies).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "assignments"
+sys.path.insert(0, str(COURSE))
+
+from grading import core  # noqa: E402
+
+ASSIGNMENTS = ("ch01_lstm_step", "ch02_last_relevant")
+LANGS = ("en", "es", "pt")
+TIMEOUT = 5.0  # seconds per exercise in these tests
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bubblewrap() -> str:
+    """Install bubblewrap when it is missing: the grader must never be skipped."""
+    if core.bwrap_available() is None:
+        subprocess.run(["bash", str(COURSE / "tools" / "ensure_bwrap.sh")], check=True)
+    path = core.bwrap_available()
+    assert path, "bubblewrap could not be installed"
+    return path
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _text(cell: dict) -> str:
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
+# --------------------------------------------------------------------------- sources and release
+def test_languages_grade_alike():
+    for assignment in ASSIGNMENTS:
+        specs = core.load_assignment(COURSE, assignment)
+        assert set(specs) == set(LANGS)
+        spec = specs["en"]
+        assert all(len(e.tests) == 2 and any(t.hidden for t in e.tests) for e in spec.exercises)
+        for lang in LANGS:  # same test code in every language, apart from names and messages
+            strip = lambda code: re.sub(r'"[^"\n]*"|#.*', "", code)  # noqa: E731
+            assert [strip(t.code) for e in specs[lang].exercises for t in e.tests] == \
+                   [strip(t.code) for e in spec.exercises for t in e.tests]
+
+
+def test_release_is_what_nbgrader_generates(tmp_path):
+    shutil.copytree(COURSE / "source", tmp_path / "source")
+    shutil.copy(COURSE / "nbgrader_config.py", tmp_path)
+    script = (
+        "import os\n"
+        "from nbgrader.apps import NbGraderAPI\n"
+        "from traitlets.config import Config\n"
+        "c = Config()\n"
+        "exec(open('nbgrader_config.py').read(), {'get_config': lambda: c})\n"
+        "c.CourseDirectory.root = os.getcwd()\n"
+        "c.CourseDirectory.db_url = 'sqlite:///' + os.path.join(os.getcwd(), 'gradebook.db')\n"
+        "api = NbGraderAPI(config=c)\n"
+        f"for name in {ASSIGNMENTS!r}:\n"
+        "    result = api.generate_assignment(name, force=True)\n"
+        "    assert result['success'], result\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    for assignment in ASSIGNMENTS:
+        for lang in LANGS:
+            name = f"{assignment}_{lang}.ipynb"
+            generated = _nb(tmp_path / "release" / assignment / name)
+            committed = _nb(COURSE / "release" / assignment / name)
+            assert committed == generated, (
+                f"release/{assignment}/{name} is out of date: run `nbgrader generate_assignment {assignment} --force` "
+                "in assignments/ (see assignments/README.md)")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_release_holds_no_solution_and_links_to_itself(assignment, lang):
+    path = COURSE / "release" / assignment / f"{assignment}_{lang}.ipynb"
+    text = path.read_text(encoding="utf-8")
+    source = _nb(COURSE / "source" / assignment / f"{assignment}_{lang}.ipynb")
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "_reference", "_rng"):
+        assert marker not in text
+    for cell in source["cells"]:  # no line of a solution or hidden test reaches the release
+        inside = False
+        for line in _text(cell).splitlines():
+            if re.match(r"\s*### BEGIN (SOLUTION|HIDDEN TESTS)", line):
+                inside = True
+            elif re.match(r"\s*### END (SOLUTION|HIDDEN TESTS)", line):
+                inside = False
+            elif inside and len(line.strip()) > 12:
+                assert line not in text, f"{path.name} leaks: {line.strip()}"
+    notebook = _nb(path)
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in notebook["cells"] if c["cell_type"] == "code")
+    badge = re.search(r"\(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/[^/]+/([^)]+)\)",
+                      _text(notebook["cells"][0]))
+    assert badge and badge.group(1) == f"assignments/release/{assignment}/{path.name}"
+
+
+# --------------------------------------------------------------------------- prepared submissions
+def _solutions(assignment: str) -> dict[str, str]:
+    """The instructor's answers, markers stripped: the 'correct' submission."""
+    notebook = _nb(COURSE / "source" / assignment / f"{assignment}_en.ipynb")
+    answers = {}
+    for cell in notebook["cells"]:
+        match = core.MARKER.search(_text(cell))
+        if match and cell["cell_type"] == "code":
+            answers[match.group(1)] = re.sub(r"^\s*### (BEGIN|END) SOLUTION\n?", "", _text(cell), flags=re.MULTILINE)
+    return answers
+
+
+def _submission(assignment: str, lang: str = "en", **answers: str) -> dict:
+    """A release notebook with some answer cells replaced, as a student would save it."""
+    notebook = _nb(COURSE / "release" / assignment / f"{assignment}_{lang}.ipynb")
+    for cell in notebook["cells"]:
+        match = core.MARKER.search(_text(cell))
+        if match and match.group(1) in answers:
+            cell["source"] = answers[match.group(1)]
+    return notebook
+
+
+def _colab_mangle(notebook: dict) -> dict:
+    """What Colab and a student do to a notebook: strip metadata, add, delete, move and convert cells."""
+    notebook = copy.deepcopy(notebook)
+    notebook["metadata"] = {"colab": {"name": "Copy of x.ipynb", "provenance": []}, "kernelspec": {"name": "python3"}}
+    for cell in notebook["cells"]:
+        cell["metadata"] = {"id": "x" + str(id(cell))[-6:]}
+        cell.pop("id", None)
+    cells = notebook["cells"]
+    answers = [c for c in cells if core.MARKER.search(_text(c))]
+    tests = [c for c in cells if "Visible test" in _text(c) or "Hidden tests" in _text(c)]
+    others = [c for c in cells if c not in answers and c not in tests]
+    first, second = answers
+    # first answer: marker line deleted; second: turned into markdown; both moved to the end
+    first["source"] = "\n".join(line for line in _text(first).splitlines() if "EXERCISE:" not in line)
+    second["cell_type"] = "markdown"
+    second.pop("outputs", None)
+    second.pop("execution_count", None)
+    scratch = {"cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": [],
+               "source": "print('trying things')\n%time x = 1\n!ls"}
+    notebook["cells"] = [scratch, *others, tests[0], second, first]  # three test cells deleted
+    return notebook
+
+
+def _hostile(assignment: str, attack: str) -> str:
+    """An lstm_step answer that returns the right answer only if the attack succeeds."""
+    return (
+        "# EXERCISE: lstm_step\n"
+        "def lstm_step(x, h_prev, c_prev, W, U, b):\n"
+        f"{attack}\n"
+        "    i = sigmoid(x @ W['i'] + h_prev @ U['i'] + b['i'])\n"
+        "    f = sigmoid(x @ W['f'] + h_prev @ U['f'] + b['f'])\n"
+        "    g = np.tanh(x @ W['c'] + h_prev @ U['c'] + b['c'])\n"
+        "    o = sigmoid(x @ W['o'] + h_prev @ U['o'] + b['o'])\n"
+        "    c = f * c_prev + i * g\n"
+        "    return o * np.tanh(c), c\n"
+    )
+
+
+class _Listener:
+    """A TCP server on the host's loopback that records every connection."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.server.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _ = self.server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade one batch of prepared ch01 submissions (at least 20) and a few ch02 ones."""
+    base = tmp_path_factory.mktemp("grading")
+    subs, out = base / "submitted", base / "graded"
+    canary = base / "canary"
+    canary.mkdir()
+    (canary / "other_result.json").write_text("{}")
+    listener = _Listener()
+    good = _solutions("ch01_lstm_step")
+    lstm, forget = good["lstm_step"], good["steps_to_forget"]
+    hidden_source = COURSE / "source" / "ch01_lstm_step" / "ch01_lstm_step_en.ipynb"
+    alice_path = subs / "alice" / "ch01_lstm_step" / "ch01_lstm_step_en.ipynb"
+
+    cases: dict[str, tuple[dict | str, float]] = {  # student -> (notebook, expected score out of 8)
+        "alice": (_submission("ch01_lstm_step", **good), 8),
+        "bruno_es": (_submission("ch01_lstm_step", "es", **good), 8),
+        "carla_pt": (_submission("ch01_lstm_step", "pt", **good), 8),
+        "untouched": (_submission("ch01_lstm_step"), 0),
+        "partial": (_submission(  # visible test only for lstm_step (2/5); off by one on exact ties (1/3)
+            "ch01_lstm_step",
+            lstm_step=lstm.replace("    i = sigmoid", "    if x.shape != (1, 1):\n        return np.zeros_like(h_prev), c_prev\n    i = sigmoid"),
+            steps_to_forget=forget.replace("kept >= fraction", "kept > fraction")), 3),
+        "crash_call": (_submission("ch01_lstm_step", lstm_step=lstm.replace("    i = sigmoid", "    1 / 0\n    i = sigmoid"),
+                                   steps_to_forget=forget), 3),
+        "crash_cell": (_submission("ch01_lstm_step", lstm_step=lstm + "\nraise RuntimeError('oops')",
+                                   steps_to_forget=forget), 3),
+        "syntax": (_submission("ch01_lstm_step", lstm_step=lstm.replace("def lstm_step(", "def lstm_step(("),
+                               steps_to_forget=forget), 3),
+        "loop": (_submission("ch01_lstm_step", lstm_step=lstm.replace("    i = sigmoid", "    while True:\n        pass\n    i = sigmoid"),
+                             steps_to_forget=forget), 3),
+        "loop_cell": (_submission("ch01_lstm_step", lstm_step=lstm, steps_to_forget=forget + "\nwhile True:\n    pass"), 5),
+        "memory": (_submission("ch01_lstm_step", lstm_step=lstm.replace(
+            "    i = sigmoid", "    hog = []\n    while True:\n        hog.append(bytearray(10**8))\n    i = sigmoid"),
+            steps_to_forget=forget), 3),
+        "killed": (_submission("ch01_lstm_step", lstm_step=lstm.replace(
+            "    i = sigmoid", "    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n    i = sigmoid"),
+            steps_to_forget=forget), 3),
+        "exits": (_submission("ch01_lstm_step", lstm_step=lstm + "\nimport sys\nsys.exit(0)", steps_to_forget=forget), 3),
+        "noisy": (_submission("ch01_lstm_step", lstm_step=lstm.replace(
+            "    i = sigmoid", "    import sys\n    print('debug', x)\n"
+            "    sys.stderr.write('2026-01-01 I tensorflow/core/platform/cpu_feature_guard.cc:210] AVX2 FMA\\n' * 200)\n"
+            "    i = sigmoid"), steps_to_forget=forget), 8),
+        "Copy of ch01_lstm_step_en.ipynb": (_colab_mangle(_submission("ch01_lstm_step", **good)), 8),
+        "emptied": (dict(_submission("ch01_lstm_step"),
+                         cells=[c for c in _submission("ch01_lstm_step")["cells"] if not core.MARKER.search(_text(c))]), 0),
+        "not_json": ("this is not a notebook {", 0),
+        # hostile: each answer is right only if its attack succeeds
+        "h_network": (_submission("ch01_lstm_step", steps_to_forget=forget, lstm_step=_hostile("ch01_lstm_step", (
+            "    import socket\n"
+            "    try:\n"
+            "        socket.create_connection(('1.1.1.1', 80), timeout=2).close()\n"
+            "    except OSError:\n"
+            "        pass\n"
+            f"    socket.create_connection(('127.0.0.1', {listener.port}), timeout=2).close()"))), 3),
+        "h_read": (_submission("ch01_lstm_step", steps_to_forget=forget, lstm_step=_hostile("ch01_lstm_step", (
+            f"    open({str(hidden_source)!r}).read()\n"
+            f"    open({str(alice_path)!r}).read()"))), 3),
+        "h_write": (_submission("ch01_lstm_step", steps_to_forget=forget, lstm_step=_hostile("ch01_lstm_step", (
+            "    import os\n"
+            "    for target in " + repr([str(canary / "other_result.json"), str(out / "grades.csv"),
+                                          str(out / "results" / "alice.json"), str(alice_path), str(canary / "new")]) + ":\n"
+            "        try:\n"
+            "            os.makedirs(os.path.dirname(target), exist_ok=True)\n"
+            "            open(target, 'w').write('{\"score\": 100}')\n"
+            "        except OSError:\n"
+            "            pass"))), 8),
+        "h_monkeypatch": (_submission(
+            "ch01_lstm_step",
+            lstm_step=("# EXERCISE: lstm_step\n"
+                       "import builtins, numpy\n"
+                       "from course_utils import checks\n"
+                       "checks.check_answer = lambda *args, **kwargs: None\n"
+                       "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n"
+                       "builtins.AssertionError = type('Never', (Exception,), {})\n"
+                       "def lstm_step(x, h_prev, c_prev, W, U, b):\n"
+                       "    return np.zeros_like(h_prev), np.zeros_like(c_prev)\n"),
+            steps_to_forget=("# EXERCISE: steps_to_forget\n"
+                             "def steps_to_forget(forget_bias, fraction=0.01):\n"
+                             "    return 0\n")), 0),
+        "h_forge": (_submission(
+            "ch01_lstm_step",
+            lstm_step=("# EXERCISE: lstm_step\n"
+                       "import os, sys\n"
+                       "os.write(int(sys.argv[1]), b'{\"ok\": true, \"value\": null}\\n' * 20)\n"
+                       "def lstm_step(x, h_prev, c_prev, W, U, b):\n"
+                       "    return None\n"),
+            steps_to_forget=forget), 3),
+    }
+    for copy_number in range(3):  # more correct ones, so the batch measures a realistic rate
+        cases[f"zoe_{copy_number}"] = (_submission("ch01_lstm_step", **good), 8)
+    for student, (notebook, _) in cases.items():
+        if student.endswith(".ipynb"):
+            path = subs / student
+        else:
+            path = subs / student / "ch01_lstm_step" / "ch01_lstm_step_en.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(notebook if isinstance(notebook, str) else json.dumps(notebook), encoding="utf-8")
+    alice_before = alice_path.read_bytes()
+    try:
+        summary = core.grade_folder(COURSE, "ch01_lstm_step", subs, out,
+                                    core.Settings(timeout=TIMEOUT, memory_mb=768), jobs=os.cpu_count())
+    finally:
+        listener.close()
+    expected = {core._student_id(name): score for name, (_, score) in cases.items()}
+    return {"summary": summary, "out": out, "expected": expected, "listener": listener,
+            "canary": canary, "alice": (alice_path, alice_before), "base": base}
+
+
+def _rows(out: Path) -> dict[str, dict]:
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def test_every_prepared_submission_gets_its_expected_score(graded):
+    rows = _rows(graded["out"])
+    assert set(rows) == set(graded["expected"])
+    got = {student: float(rows[student]["score"]) for student in rows}
+    assert got == graded["expected"]
+    assert len(rows) >= 20
+    summary = graded["summary"]
+    print(f"\n{len(rows)} submissions in {summary['seconds']:.1f} s on {summary['jobs']} workers: "
+          f"{summary['per_minute']:.0f} submissions/minute")
+
+
+def test_scores_are_per_test(graded):
+    result = json.loads((graded["out"] / "results" / "partial.json").read_text())
+    tests = {t["grade_id"]: t["passed"] for e in result["exercises"].values() for t in e["tests"]}
+    assert tests == {"test_lstm_step_visible": True, "test_lstm_step_hidden": False,
+                     "test_steps_to_forget_visible": True, "test_steps_to_forget_hidden": False}
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("crash_call", "ZeroDivisionError"),
+    ("crash_cell", "RuntimeError: oops"),
+    ("syntax", "SyntaxError"),
+    ("loop", "timed out"),
+    ("loop_cell", "timed out"),
+    ("memory", "MemoryError"),
+    ("killed", "SIGKILL"),
+    ("exits", "SystemExit"),
+    ("untouched", "NotImplementedError"),
+])
+def test_failures_score_zero_with_the_reason_recorded(graded, student, reason):
+    feedback = (graded["out"] / "feedback" / f"{student}.md").read_text()
+    assert reason in feedback
+    assert _rows(graded["out"])[student]["lstm_step" if student != "loop_cell" else "steps_to_forget"] == "0"
+
+
+def test_colab_mangled_notebook_is_found_graded_and_flagged(graded):
+    row = _rows(graded["out"])["ch01_lstm_step_en"]
+    assert row["score"] == "8" and row["needs_review"] == "yes"
+    assert "line is missing" in row["flags"] and "turned into markdown" in row["flags"]
+
+
+@pytest.mark.parametrize("student, flag", [("emptied", "no answer found"), ("not_json", "could not be read")])
+def test_ungradable_submissions_are_flagged_never_silently_zero(graded, student, flag):
+    row = _rows(graded["out"])[student]
+    assert row["score"] == "0" and row["needs_review"] == "yes" and flag in row["flags"]
+
+
+def test_languages_are_recognised(graded):
+    rows = _rows(graded["out"])
+    assert (rows["alice"]["language"], rows["bruno_es"]["language"], rows["carla_pt"]["language"]) == ("en", "es", "pt")
+
+
+def test_hostile_network_attempt_fails(graded):
+    assert graded["listener"].connections == 0
+    feedback = (graded["out"] / "feedback" / "h_network.md").read_text()
+    assert "Connection refused" in feedback  # the sandbox's own, empty loopback
+    assert _rows(graded["out"])["h_network"]["lstm_step"] == "0"
+
+
+def test_hostile_read_of_hidden_tests_and_other_submissions_fails(graded):
+    assert "FileNotFoundError" in (graded["out"] / "feedback" / "h_read.md").read_text()
+
+
+def test_hostile_writes_change_nothing_outside_the_sandbox(graded):
+    canary = graded["canary"]
+    assert sorted(p.name for p in canary.iterdir()) == ["other_result.json"]
+    assert (canary / "other_result.json").read_text() == "{}"
+    alice_path, before = graded["alice"]
+    assert alice_path.read_bytes() == before
+    assert json.loads((graded["out"] / "results" / "alice.json").read_text())["score"] == 8
+
+
+def test_hostile_monkeypatch_and_forged_replies_do_not_change_the_verdict(graded):
+    rows = _rows(graded["out"])
+    assert rows["h_monkeypatch"]["score"] == "0"
+    assert rows["h_forge"]["lstm_step"] == "0"
+
+
+def test_grades_in_parallel_at_a_useful_rate(graded):
+    summary = graded["summary"]
+    assert summary["jobs"] == os.cpu_count()
+    assert summary["per_minute"] > 20  # measured about 60-100/minute on 2 shared cores
+
+
+def test_command_line_grades_chapter_02(tmp_path):
+    """The documented command, on ch02: correct (es, pt), partial, and an untouched notebook."""
+    good = _solutions("ch02_last_relevant")
+    subs = tmp_path / "submitted"
+    cases = {
+        "ana": (_submission("ch02_last_relevant", "es", **good), "8"),
+        "beto": (_submission("ch02_last_relevant", "pt", **good), "8"),
+        "caio": (_submission(  # off by one in ex. 1 (0/5), padding counted in ex. 2 (visible only, 1/3)
+            "ch02_last_relevant",
+            last_relevant_flat=good["last_relevant_flat"].replace("(np.asarray(lengths) - 1)", "np.asarray(lengths)"),
+            wrongly_masked=good["wrongly_masked"].replace(" & real", "")), "1"),
+        "dora": (_submission("ch02_last_relevant"), "0"),
+    }
+    for student, (notebook, _) in cases.items():
+        (subs / student).mkdir(parents=True)
+        (subs / student / f"Copy of {student}.ipynb").write_text(json.dumps(notebook))
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, str(COURSE / "grade.py"), "ch02_last_relevant", str(subs),
+                          "--out", str(tmp_path / "out"), "--timeout", str(TIMEOUT)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "submissions/minute" in run.stdout
+    rows = _rows(tmp_path / "out")
+    assert {s: rows[s]["score"] for s in rows} == {s: score for s, (_, score) in cases.items()}
+    assert time.monotonic() - started < 120
+    assert (tmp_path / "out" / "feedback" / "caio.md").exists()

@@ -7,6 +7,8 @@ Modules:
     checks:    self-checks for the exercises, in English, Spanish and Portuguese.
     cells:     split Keras's fused RNN/LSTM/GRU weights into per-gate matrices and back.
     diagrams:  unrolled-graph drawings and gradient-norm plots.
+    mnist:     the MNIST digits, online through Keras or offline from checksummed IDX files.
+    images:    image grids and confusion matrices.
 """
 
 __version__ = "0.1.0"

@@ -26,6 +26,9 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_assignments = [
     {"name": "ch01_lstm_step"},
     {"name": "ch02_last_relevant"},
+    {"name": "ch03_bptt_gradients"},
+    {"name": "ch04_perplexity_batching"},
+    {"name": "ch05_bidirectional"},
 ]
 
 # The release keeps the course's own self-check messages; the stub nbgrader

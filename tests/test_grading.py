@@ -6,7 +6,10 @@ with the committed ones), prepared submissions are written from them, and
 expected score: correct, wrong (partial, per test), crashing, looping,
 memory-hungry, killed, Colab-mangled, and hostile ones (network, reading the
 hidden tests, writing other results, monkeypatching the checker, forging the
-sandbox's replies).
+sandbox's replies). Chapters 3 to 5 get their own prepared batches: correct
+(full marks, es and pt), wrong (partial, per test), Colab-mangled, untouched,
+a redefined setup helper (flagged), and for chapter 5 a Keras model trained
+in the sandbox on real MNIST digits, above and below the accuracy bar.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ sys.path.insert(0, str(COURSE))
 
 from grading import core  # noqa: E402
 
-ASSIGNMENTS = ("ch01_lstm_step", "ch02_last_relevant")
+ASSIGNMENTS = ("ch01_lstm_step", "ch02_last_relevant", "ch03_bptt_gradients", "ch04_perplexity_batching",
+               "ch05_bidirectional")
 LANGS = ("en", "es", "pt")
 TIMEOUT = 5.0  # seconds per exercise in these tests
 
@@ -121,6 +125,21 @@ def test_release_holds_no_solution_and_links_to_itself(assignment, lang):
     assert badge and badge.group(1) == f"assignments/release/{assignment}/{path.name}"
 
 
+def test_instructor_pages_link_every_release_notebook_and_nothing_else():
+    """The book's instructor page, in each language, opens every student notebook in Colab, never a source."""
+    from tools import colab_links
+
+    repo, branch = colab_links.read_repository()
+    for lang in LANGS:
+        page = (ROOT / "book" / lang / "instructors.md").read_text(encoding="utf-8")
+        links = set(re.findall(r"\]\((https://colab\.research\.google\.com/[^)\s]+)\)", page))
+        wanted = {f"https://colab.research.google.com/github/{repo}/blob/{branch}/assignments/release/{a}/{a}_{l}.ipynb"
+                  for a in ASSIGNMENTS for l in LANGS}
+        assert links == wanted, f"book/{lang}/instructors.md: missing {sorted(wanted - links)}, extra {sorted(links - wanted)}"
+        assert "python assignments/grade.py " in page
+        assert not re.search(r"\]\([^)]*assignments/source", page), f"book/{lang}/instructors.md links to a source"
+
+
 # --------------------------------------------------------------------------- prepared submissions
 def _solutions(assignment: str) -> dict[str, str]:
     """The instructor's answers, markers stripped: the 'correct' submission."""
@@ -141,6 +160,11 @@ def _submission(assignment: str, lang: str = "en", **answers: str) -> dict:
         if match and match.group(1) in answers:
             cell["source"] = answers[match.group(1)]
     return notebook
+
+
+def _data_dir() -> Path:
+    """The real MNIST files' parent: $COURSE_DATA_DIR when set, else ../shared/data (as tests/test_mnist.py)."""
+    return Path(os.environ.get("COURSE_DATA_DIR", "").strip() or ROOT.parent / "shared" / "data")
 
 
 def _colab_mangle(notebook: dict) -> dict:
@@ -432,3 +456,88 @@ def test_command_line_grades_chapter_02(tmp_path):
     assert {s: rows[s]["score"] for s in rows} == {s: score for s, (_, score) in cases.items()}
     assert time.monotonic() - started < 120
     assert (tmp_path / "out" / "feedback" / "caio.md").exists()
+
+
+# --------------------------------------------------------------------------- chapters 3 to 5
+def _wrong(assignment: str) -> tuple[dict[str, str], dict[str, bool], float]:
+    """A plausible wrong submission: its answers, which tests pass, and its expected score."""
+    good = _solutions(assignment)
+    if assignment == "ch03_bptt_gradients":
+        return ({  # db sized for the visible test only; clipping even below max_norm
+            "rnn_backward": good["rnn_backward"].replace("np.zeros(U.shape[0])", "np.zeros(3)"),
+            "clip_by_global_norm": good["clip_by_global_norm"].replace("max(global_norm, max_norm)", "global_norm"),
+        }, {"test_rnn_backward_visible": True, "test_rnn_backward_hidden": False,
+            "test_clip_by_global_norm_visible": True, "test_clip_by_global_norm_hidden": False}, 3)
+    if assignment == "ch04_perplexity_batching":
+        return ({  # a softmax that overflows; no ValueError for bad arguments
+            "perplexity": good["perplexity"].replace("logits - logits.max(axis=-1, keepdims=True)", "logits"),
+            "batchify": good["batchify"].replace("raise ValueError", "pass  #"),
+        }, {"test_perplexity_visible": True, "test_perplexity_hidden": False,
+            "test_batchify_visible": True, "test_batchify_hidden": False}, 4)
+    if assignment == "ch05_bidirectional":
+        return ({  # breaks on length 0; a learning rate too small to learn anything in one epoch
+            "reverse_padded": good["reverse_padded"].replace("x[i, :length][::-1]", "x[i, length - 1::-1]"),
+            "build_model": good["build_model"].replace("learning_rate=0.01", "learning_rate=1e-7"),
+        }, {"test_reverse_padded_visible": True, "test_reverse_padded_hidden": False,
+            "test_build_model_visible": True, "test_build_model_hidden": False}, 3)
+    raise KeyError(assignment)
+
+
+@pytest.mark.parametrize("assignment", ["ch03_bptt_gradients", "ch04_perplexity_batching", "ch05_bidirectional"])
+def test_chapters_3_to_5_grade_prepared_submissions(assignment, tmp_path, monkeypatch):
+    """Correct (full marks, es and pt), wrong (partial, per test), Colab-mangled and untouched submissions.
+
+    Chapter 5's grader trains each submitted Keras model on real MNIST digits in the sandbox, so it gets
+    two cases: a correct one, and a wrong one whose model trains but stays below the accuracy bar.
+    """
+    monkeypatch.setenv("COURSE_DATA_DIR", str(_data_dir()))
+    specs = core.load_assignment(COURSE, assignment)
+    full = specs["en"].points
+    good = _solutions(assignment)
+    wrong, passed, wrong_score = _wrong(assignment)
+    cases = {"ana_es": (_submission(assignment, "es", **good), full),
+             "wrong": (_submission(assignment, **wrong), wrong_score)}
+    if assignment != "ch05_bidirectional":  # ch05's sandboxes import TensorFlow and train: two cases only
+        cases["bia_pt"] = (_submission(assignment, "pt", **good), full)
+        cases["Copy of mangled.ipynb"] = (_colab_mangle(_submission(assignment, **good)), full)
+        cases["untouched"] = (_submission(assignment), 0)
+    if assignment == "ch04_perplexity_batching":  # redefining the setup's helper fakes nothing and is flagged
+        cases["h_helper"] = (_submission(assignment, perplexity=good["perplexity"], batchify=good["batchify"] + (
+            "\n\ndef run_batchify(token_ids, batch_size, num_steps):\n    return 'ValueError'\n")), 5)
+    subs = tmp_path / "submitted"
+    for student, (notebook, _) in cases.items():
+        path = subs / student if student.endswith(".ipynb") else subs / student / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+    summary = core.grade_folder(COURSE, assignment, subs, tmp_path / "out",
+                                core.Settings(timeout=TIMEOUT, memory_mb=1024), jobs=os.cpu_count())
+    rows = _rows(tmp_path / "out")
+    assert {s: float(r["score"]) for s, r in rows.items()} == \
+           {core._student_id(s): float(score) for s, (_, score) in cases.items()}, \
+           {s: (graded_tests(tmp_path / "out", s)) for s in rows}
+    assert graded_tests(tmp_path / "out", "wrong") == passed
+    assert rows["ana_es"]["language"] == "es" and rows.get("bia_pt", {"language": "pt"})["language"] == "pt"
+    if "h_helper" in rows:
+        assert rows["h_helper"]["needs_review"] == "yes" and "redefines run_batchify" in rows["h_helper"]["flags"]
+    if "mangled" in rows:
+        assert rows["mangled"]["needs_review"] == "yes" and "turned into markdown" in rows["mangled"]["flags"]
+    if assignment == "ch05_bidirectional":
+        assert summary["settings"].timeout >= 120 and summary["settings"].memory_mb >= 3072  # the assignment's own limits
+        assert "on 500 test digits after one epoch" in (tmp_path / "out" / "feedback" / "wrong.md").read_text()  # below the bar
+    print(f"\n{assignment}: {len(rows)} submissions in {summary['seconds']:.1f} s ({summary['per_minute']:.0f}/minute)")
+
+
+def graded_tests(out: Path, student: str) -> dict[str, bool]:
+    result = json.loads((out / "results" / f"{student}.json").read_text())
+    return {t["grade_id"]: t["passed"] for e in result["exercises"].values() for t in e["tests"]}
+
+
+def test_sandbox_only_setup_runs_only_in_the_sandbox():
+    """Helpers that call the student's code (train a Keras model) are proxies in the grader, never run there."""
+    spec = core.load_assignment(COURSE, "ch05_bidirectional")["en"]
+    assert spec.sandbox_names == ("describe_model", "train_and_predict")
+    assert "import keras" in spec.preamble and "keras" not in spec.trusted_preamble
+    assert dict(spec.limits) == {"timeout": 120, "startup_timeout": 120, "memory_mb": 3072}
+    raised = core.Settings(timeout=5, memory_mb=4096).at_least(spec.limits)
+    assert (raised.timeout, raised.memory_mb, raised.startup_timeout) == (120, 4096, 120)
+    assert core.load_assignment(COURSE, "ch04_perplexity_batching")["es"].sandbox_names == ("run_batchify",)

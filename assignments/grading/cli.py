@@ -22,8 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: assignments/graded/<assignment>)")
     parser.add_argument("--course-dir", type=Path, default=COURSE_DIR, help="nbgrader course folder (default: assignments/)")
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel (default: all cores)")
-    parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds per exercise (default: %(default)s)")
-    parser.add_argument("--memory-mb", type=int, default=Settings.memory_mb, help="memory limit per sandbox in MiB (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds per exercise (default: %(default)s, or the assignment's own larger limit)")
+    parser.add_argument("--memory-mb", type=int, default=Settings.memory_mb, help="memory limit per sandbox in MiB (default: %(default)s, or the assignment's own larger limit)")
     args = parser.parse_args(argv)
     out = args.out or args.course_dir / "graded" / args.assignment
     summary = grade_folder(args.course_dir, args.assignment, args.submissions, out,
@@ -32,5 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     flagged = sum(1 for r in results if r["flags"])
     print(f"graded {len(results)} submissions in {summary['seconds']:.1f} s with {summary['jobs']} workers "
           f"({summary['per_minute']:.1f} submissions/minute); {flagged} flagged for review")
+    used = summary["settings"]
+    print(f"limits per sandbox: {used.timeout:g} s per exercise, {used.memory_mb} MiB")
     print(f"grades: {out / 'grades.csv'}\nfeedback: {out / 'feedback'}")
     return 0

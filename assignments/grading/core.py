@@ -17,6 +17,14 @@ How a submission is graded:
    the grader, outside the sandbox: student functions are replaced there by
    proxies that ask the sandbox for results. Nothing the student writes can
    see or change the expected answers or the verdict.
+
+Two settings of the source notebook adapt this to heavier assignments:
+
+- A setup cell whose metadata has ``course_grading.sandbox_only`` (e.g. one
+  that trains the student's Keras model) runs only in the sandbox; tests call
+  its functions there through proxies, like the student's own.
+- Notebook metadata ``course_grading.limits`` (``timeout``, ``memory_mb``,
+  ``startup_timeout``) raises the grader's limits for that assignment.
 """
 
 from __future__ import annotations
@@ -92,6 +100,9 @@ class Spec:
     preamble: str
     exercises: tuple[Exercise, ...]
     fingerprints: frozenset[str]  # normalised texts of its markdown cells, to recognise the language
+    trusted_preamble: str = ""  # the setup code the grader itself runs: all but the sandbox-only cells
+    sandbox_names: tuple[str, ...] = ()  # functions of sandbox-only setup cells: tests call them in the sandbox
+    limits: tuple[tuple[str, float], ...] = ()  # the assignment's smallest Settings (timeout, memory_mb, ...)
 
     @property
     def points(self) -> float:
@@ -111,6 +122,17 @@ class Settings:
     timeout: float = 10.0
     memory_mb: int = 2048
     startup_timeout: float = 60.0
+
+    def at_least(self, limits: tuple[tuple[str, float], ...]) -> "Settings":
+        """These settings, raised where an assignment asks for more (never lowered)."""
+        values = dataclasses.asdict(self)
+        for name, value in limits:
+            if name in values:
+                values[name] = type(values[name])(max(values[name], value))
+        return Settings(**values)
+
+
+_LIMIT_NAMES = ("timeout", "memory_mb", "startup_timeout")
 
 
 def _source(cell: dict) -> str:
@@ -133,8 +155,15 @@ def load_spec(path: Path, assignment: str, lang: str) -> Spec:
     """Read the exercises, tests and setup code of one source notebook."""
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     preamble: list[str] = []
+    trusted: list[str] = []
+    sandbox_names: list[str] = []
     exercises: list[dict] = []
     fingerprints = set()
+    grading = notebook.get("metadata", {}).get("course_grading", {})
+    limits = tuple(sorted((k, float(v)) for k, v in grading.get("limits", {}).items()))
+    unknown = {k for k, _ in limits} - set(_LIMIT_NAMES)
+    if unknown:
+        raise ValueError(f"{path}: unknown limits {sorted(unknown)} in metadata.course_grading.limits")
     for cell in notebook["cells"]:
         text = _source(cell)
         if cell["cell_type"] == "markdown":
@@ -158,10 +187,17 @@ def load_spec(path: Path, assignment: str, lang: str) -> Spec:
             ))
         else:
             preamble.append(text)
+            # A setup cell marked sandbox-only (it calls the student's code, e.g. trains the
+            # student's model) runs only in the sandbox; tests call its functions there.
+            if cell.get("metadata", {}).get("course_grading", {}).get("sandbox_only"):
+                sandbox_names.extend(_defined_names(text))
+            else:
+                trusted.append(text)
     return Spec(
         assignment=assignment, lang=lang, preamble="\n\n".join(preamble),
         exercises=tuple(Exercise(e["grade_id"], e["names"], tuple(e["tests"])) for e in exercises),
-        fingerprints=frozenset(fingerprints),
+        fingerprints=frozenset(fingerprints), trusted_preamble="\n\n".join(trusted),
+        sandbox_names=tuple(sandbox_names), limits=limits,
     )
 
 
@@ -175,12 +211,13 @@ def load_assignment(course_dir: Path, assignment: str) -> dict[str, Spec]:
             specs[lang] = load_spec(path, assignment, lang)
     if not specs:
         raise FileNotFoundError(f"no source notebook {assignment}_<lang>.ipynb in {folder}")
-    shapes = {lang: [(e.grade_id, e.names, [(t.grade_id, t.points) for t in e.tests]) for e in s.exercises]
+    shapes = {lang: ([(e.grade_id, e.names, [(t.grade_id, t.points) for t in e.tests]) for e in s.exercises],
+                     s.sandbox_names, s.limits)
               for lang, s in specs.items()}
     first = next(iter(shapes.values()))
     for lang, shape in shapes.items():
         if shape != first:
-            raise ValueError(f"{assignment}: the {lang} source has other exercises or points than the others")
+            raise ValueError(f"{assignment}: the {lang} source has other exercises, points or limits than the others")
     return specs
 
 
@@ -208,6 +245,24 @@ def detect_language(notebook: dict, specs: dict[str, Spec]) -> str:
         if scores[lang] == best:
             return lang
     raise AssertionError("unreachable")
+
+
+def _bound_names(code: str) -> set[str]:
+    """Names a cell binds at its top level: functions, classes, assignments, imports."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
 
 
 def _defines(code: str, names: tuple[str, ...]) -> bool:
@@ -470,7 +525,7 @@ def _trusted_namespace(spec: Spec) -> dict:
     if key not in _TRUSTED_CACHE:
         namespace: dict = {"__name__": "__grading__"}
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(spec.preamble, "<setup>", "exec"), namespace)
+            exec(compile(spec.trusted_preamble, "<setup>", "exec"), namespace)
         _TRUSTED_CACHE[key] = namespace
     return _TRUSTED_CACHE[key]
 
@@ -497,11 +552,18 @@ def grade_notebook(path: Path, specs: dict[str, Spec], settings: Settings) -> di
         return result
     lang = detect_language(notebook, specs)
     spec = specs[lang]
+    settings = settings.at_least(spec.limits)
     result["lang"] = lang
     answers = find_answers(notebook, spec)
+    for grade_id, found in answers.items():  # the tests call these in the sandbox: a redefinition needs a look
+        clash = sorted(_bound_names(found.code or "") & set(spec.sandbox_names))
+        if clash:
+            found.flags.append(f"the answer to {grade_id} redefines {', '.join(clash)} of the setup, "
+                               "which the tests call: check it by hand")
     trusted = _trusted_namespace(spec)
     session = _Session(spec, settings)
     proxies = {name: _Proxy(session, name) for exercise in spec.exercises for name in exercise.names}
+    proxies.update({name: _Proxy(session, name) for name in spec.sandbox_names})
     try:
         for exercise in spec.exercises:
             found = answers[exercise.grade_id]
@@ -656,6 +718,7 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
         raise RuntimeError("bubblewrap is not installed: run `apt-get install bubblewrap` (see assignments/README.md)")
     specs = load_assignment(course_dir, assignment)
     spec = next(iter(specs.values()))
+    settings = settings.at_least(spec.limits)
     students = discover(submissions)
     out = Path(out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
@@ -684,4 +747,4 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
         (out / "feedback" / f"{r['student']}.md").write_text(_feedback(r, assignment), encoding="utf-8")
         (out / "results" / f"{r['student']}.json").write_text(json.dumps(r, indent=1), encoding="utf-8")
     per_minute = len(results) / elapsed * 60 if elapsed > 0 else float("inf")
-    return {"results": results, "seconds": elapsed, "per_minute": per_minute, "jobs": jobs}
+    return {"results": results, "seconds": elapsed, "per_minute": per_minute, "jobs": jobs, "settings": settings}

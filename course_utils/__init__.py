@@ -7,8 +7,11 @@ Modules:
     checks:    self-checks for the exercises, in English, Spanish and Portuguese.
     cells:     split Keras's fused RNN/LSTM/GRU weights into per-gate matrices and back.
     diagrams:  unrolled-graph drawings and gradient-norm plots.
+    bptt:      the palindrome series, a checked NumPy BPTT, and chapter 3's truncated-BPTT training loop.
     mnist:     the MNIST digits, online through Keras or offline from checksummed IDX files.
     images:    image grids and confusion matrices.
+    ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
+    lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
 """
 
 __version__ = "0.1.0"

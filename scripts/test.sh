@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite in fast mode: unit tests of course_utils, the
 # notebook structure tests, every chapter executed by nbval, and the book
-# built with warnings as errors. Extra arguments go to pytest.
+# built with warnings as errors and driven in headless Chromium (installed
+# once by ensure_chromium.sh). Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 export COURSE_FAST=1
@@ -10,6 +11,7 @@ bash assignments/tools/ensure_bwrap.sh
 if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
+bash "$(dirname "${BASH_SOURCE[0]}")/ensure_chromium.sh"
 # Two workers: one builds the book while the other runs nbval; loadscope
 # keeps each notebook's cells on one worker, in order.
 exec python -m pytest -n 2 --dist loadscope "$@"

@@ -1,33 +1,20 @@
-"""Build the whole website in fast mode, warnings as errors, and inspect it."""
+"""Build the whole website in fast mode, warnings as errors, and inspect it.
+
+The build is the session fixture `built_site` of conftest.py, shared with
+test_browser.py.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import ROOT
 from tools import colab_links
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    env = {**os.environ, "COURSE_FAST": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    env.pop("MPLBACKEND", None)  # kernels must draw inline, or pages lose their figures
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=3600,
-    )
-    log = result.stdout[-6000:] + "\n" + result.stderr[-6000:]
-    assert result.returncode == 0, f"jupyter-book build failed:\n{log}"
-    return out / "_build" / "html"
 
 
 def _pages() -> list[str]:

@@ -1,0 +1,1 @@
+"""The course benchmarks: see benchmarks/run.py."""

@@ -1,0 +1,99 @@
+"""What the benchmark measures in each chapter, and what it compares it with.
+
+The benchmark does not copy any chapter's training code: it executes the
+chapter's own notebook (the English one; the three languages run the same
+code, which a test enforces) and then reads the figures from the notebook's
+variables with the expressions below. If a chapter renames a variable, the
+benchmark fails loudly instead of drifting; CI runs it in fast mode, so that
+happens in CI, not on the day of a long full-mode run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Metric", "Chapter", "CHAPTERS", "chapter_by_name"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure of a chapter.
+
+    Attributes:
+        key: Stable identifier, used in the results file.
+        expression: Python expression evaluated in the executed notebook's
+            kernel; it must give a number.
+        source: What the course's source notebook reported (text).
+        literature: The published reference figure, or "" when none applies.
+        higher_is_better: Direction of the metric, for the table's reader.
+    """
+
+    key: str
+    expression: str
+    source: str
+    literature: str = ""
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter notebook and the metrics read from it after it ran."""
+
+    name: str
+    metrics: tuple[Metric, ...]
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("01_rnn_theory", ()),
+    Chapter(
+        "02_dynamic_rnn",
+        (
+            Metric(
+                "heldout_accuracy", "float(test_accuracy)",
+                source="~0.95 minibatch training accuracy at 2,000 steps (TF2); ~0.86 at 3,000 steps (TF1)",
+            ),
+        ),
+    ),
+    Chapter(
+        "03_bptt",
+        (
+            Metric(
+                "inference_max_error", "float(study.max_errors.max())",
+                source="training loss 0.0065 at step 100; restarted whenever the loss was above 0.01 after 1,000 loops",
+                higher_is_better=False,
+            ),
+            Metric(
+                "success_rate", "float(study.success_rate(TOLERANCE))",
+                source="not measured (restarts needed)",
+            ),
+        ),
+    ),
+    Chapter("04_language_model", ()),
+    Chapter(
+        "05_bilstm_mnist",
+        (
+            Metric(
+                "test_accuracy", 'float(test_accuracy["bilstm"])',
+                source="~0.88 minibatch training accuracy; test accuracy on only 128 images",
+                literature="LeCun et al. 1998 (convolutional LeNet-5): 0.9905",
+            ),
+            Metric(
+                "baseline_test_accuracy", 'float(test_accuracy["lstm"])',
+                source="(no baseline)",
+            ),
+        ),
+    ),
+)
+
+
+def chapter_by_name(name: str) -> Chapter:
+    """Return the chapter called ``name`` (a notebook stem such as "02_dynamic_rnn").
+
+    Raises:
+        ValueError: No chapter has that name; the message lists the known ones.
+    """
+    for chapter in CHAPTERS:
+        if chapter.name == name:
+            return chapter
+    known = ", ".join(c.name for c in CHAPTERS)
+    raise ValueError(f"unknown chapter {name!r}; expected one of: {known}")

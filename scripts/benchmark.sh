@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Run the course benchmarks in full mode (about 2 hours on a 2-core CPU) and
+# update benchmarks/results.json and the book's results pages. Extra arguments
+# go to benchmarks/run.py (see `bash scripts/benchmark.sh --help`).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
+if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
+    export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
+fi
+exec python -m benchmarks.run "$@"

@@ -1,0 +1,135 @@
+"""The benchmark: its committed results, the pages rendered from them, and a fast-mode run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks import report
+from benchmarks.chapters import CHAPTERS, chapter_by_name
+from conftest import LANGUAGES, ROOT
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def _committed() -> dict:
+    return json.loads(RESULTS.read_text(encoding="utf-8"))
+
+
+def test_committed_results_are_well_formed_full_mode_figures():
+    results = _committed()
+    report.validate(results)
+    assert results["mode"] == "full", "the published figures must come from the full-quality run"
+    keys = {entry["chapter"] for entry in results["chapters"]}
+    assert keys <= {c.name for c in CHAPTERS if c.metrics}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_results_page_matches_the_results_file(lang):
+    page = (ROOT / "book" / lang / "results.md").read_text(encoding="utf-8")
+    assert report.page_block(page) == report.render_table(_committed(), lang), (
+        f"book/{lang}/results.md is out of date: run `python -c 'import json; from benchmarks import report; "
+        "report.write_pages(json.load(open(\"benchmarks/results.json\")), \"book\")'`")
+
+
+def _example() -> dict:
+    return {
+        "schema": report.SCHEMA, "mode": "full", "measured_at": "2026-11-29T21:00:00+00:00",
+        "hardware": {"cpu": "Test CPU", "cores": 2, "python": "3.11.7", "tensorflow-cpu": "2.21.0"},
+        "chapters": [{
+            "chapter": "02_dynamic_rnn", "measured_at": "2026-11-28T10:00:00+00:00",
+            "wall_time_s": 134.0, "peak_memory_mb": 900.0,
+            "metrics": [{"key": "heldout_accuracy", "value": 0.9971, "source": "~0.95", "literature": ""}],
+        }],
+        "book_fast": {"languages": ["en"], "notebooks": 5, "measured_at": "2026-11-29T21:00:00+00:00",
+                      "wall_time_s": 300.0, "peak_memory_mb": 1500.0, "per_notebook_s": {}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("mode",), "quick", "'mode' must be 'full' or 'fast'"),
+        (("measured_at",), "yesterday", "must be an ISO 8601 UTC time"),
+        (("hardware",), {"cores": 2}, "must name the 'cpu'"),
+        (("chapters",), [], "'chapters' must be a non-empty list"),
+        (("chapters", 0, "chapter"), "chapter two", "must be a chapter file name"),
+        (("chapters", 0, "wall_time_s"), float("nan"), r"wall_time_s must be a finite number"),
+        (("chapters", 0, "peak_memory_mb"), -1.0, r"peak_memory_mb must be >= 0"),
+        (("chapters", 0, "metrics", 0, "key"), "speed", r"key must be one of"),
+        (("chapters", 0, "metrics", 0, "value"), "0.99", r"value must be a finite number"),
+        (("chapters", 0, "metrics", 0, "value"), True, r"value must be a finite number"),
+        (("book_fast", "notebooks"), 0, "must be a positive integer"),
+        (("book_fast", "languages"), ["fr"], "must be a non-empty subset"),
+    ],
+)
+def test_validate_says_what_is_wrong(path, value, message):
+    results = _example()
+    target = results
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(ValueError, match=message):
+        report.validate(results)
+
+
+def test_render_table_in_each_language():
+    results = _example()
+    en, es, pt = (report.render_table(results, lang) for lang in LANGUAGES)
+    assert "| `02_dynamic_rnn` | held-out accuracy (10,000 sequences) | ~0.95 | none | 0.9971 | 2.2 min |" in en
+    assert "0,9971" in es and "0,9971" in pt and "0.9971" not in es
+    assert "between 2026-11-28 and 2026-11-29" in en and "entre el 2026-11-28 y el 2026-11-29" in es
+    assert "5.0 min; 1,500 MB" in en and "5,0 min; 1.500 MB" in pt
+    assert len({table.count("\n") for table in (en, es, pt)}) == 1, "every language has the same rows"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        report.render_table(results, "fr")
+
+
+def test_write_pages_replaces_only_the_generated_block(tmp_path):
+    for lang in LANGUAGES:
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "results.md").write_text(f"# {lang}\n\n{report.BEGIN}\nold\n{report.END}\n\nafter\n")
+    report.write_pages(_example(), tmp_path)
+    for lang in LANGUAGES:
+        page = (tmp_path / lang / "results.md").read_text()
+        assert page.startswith(f"# {lang}\n\n") and page.endswith("\n\nafter\n") and "old" not in page
+        assert report.page_block(page) == report.render_table(_example(), lang)
+    (tmp_path / "en" / "results.md").write_text("no markers")
+    with pytest.raises(ValueError, match="must contain the begin marker"):
+        report.write_pages(_example(), tmp_path)
+
+
+def test_every_metric_key_is_translated_and_chapters_exist():
+    for chapter in CHAPTERS:
+        assert (ROOT / "book" / "en" / f"{chapter.name}.ipynb").exists() or not chapter.metrics, chapter.name
+        for metric in chapter.metrics:
+            for lang in LANGUAGES:
+                assert metric.key in report.TEXT[lang]["metrics"], (lang, metric.key)
+    with pytest.raises(ValueError, match="unknown chapter 'ch9'; expected one of: 01_rnn_theory"):
+        chapter_by_name("ch9")
+
+
+def test_benchmark_runs_in_fast_mode(tmp_path):
+    """CI proves the benchmark command works: fast mode, English notebooks, no pages touched."""
+    out = tmp_path / "results.json"
+    pages_before = {lang: (ROOT / "book" / lang / "results.md").read_text(encoding="utf-8") for lang in LANGUAGES}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--fast", "--languages", "en", "--out", str(out), "--no-pages"],
+        cwd=ROOT, capture_output=True, text=True, timeout=3600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    report.validate(results)
+    assert results["mode"] == "fast"
+    written = [c.name for c in CHAPTERS if (ROOT / "book" / "en" / f"{c.name}.ipynb").exists()]
+    assert results["book_fast"]["notebooks"] == len(written)
+    assert [e["chapter"] for e in results["chapters"]] == [c for c in written if chapter_by_name(c).metrics]
+    for entry in results["chapters"]:
+        for metric in entry["metrics"]:
+            if metric["key"].endswith("accuracy"):
+                assert 0.5 < metric["value"] <= 1.0, metric
+    assert pages_before == {lang: (ROOT / "book" / lang / "results.md").read_text(encoding="utf-8")
+                            for lang in LANGUAGES}

@@ -68,7 +68,21 @@ CHAPTERS: tuple[Chapter, ...] = (
             ),
         ),
     ),
-    Chapter("04_language_model", ()),
+    Chapter(
+        "04_language_model",
+        (
+            Metric(
+                "test_perplexity", 'float(runs["dropout + tied"].test_perplexity)',
+                source="never finished training (train perplexity ~713 a third into epoch 1)",
+                literature="Zaremba et al. 2014: 114.5 (small, no dropout), 82.7 (medium)",
+                higher_is_better=False,
+            ),
+            Metric(
+                "words_per_second", 'float(runs["source"].words_per_second)',
+                source="not reported",
+            ),
+        ),
+    ),
     Chapter(
         "05_bilstm_mnist",
         (

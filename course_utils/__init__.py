@@ -10,6 +10,7 @@ Modules:
     bptt:      the palindrome series, a checked NumPy BPTT, and chapter 3's truncated-BPTT training loop.
     mnist:     the MNIST digits, online through Keras or offline from checksummed IDX files.
     images:    image grids and confusion matrices.
+    validation: argument checks the other modules share.
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
 """

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.validation import require_int
+
 __all__ = [
     "PARAM_NAMES",
     "palindrome",
@@ -56,14 +58,6 @@ PARAM_NAMES = ("W", "U", "b", "V", "b_y")
 """Names of the parameters of a plain RNN, as :func:`init_rnn_params` returns them."""
 
 Params = Mapping[str, np.ndarray]
-
-
-def _require_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"`{name}` must be an integer (got {value!r} of type {type(value).__name__}).")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum} (got {name}={value}).")
-    return int(value)
 
 
 def palindrome(steps: np.ndarray | list[int] | int) -> np.ndarray:
@@ -126,8 +120,8 @@ def palindrome_batch(index: int, window: int, offsets: Sequence[int] = (0,)) -> 
         >>> (10 * targets[:, :, 0]).round().astype(int).tolist()
         [[4, 5, 4], [1, 0, 1]]
     """
-    index = _require_int("index", index, 0)
-    window = _require_int("window", window, 1)
+    index = require_int("index", index, 0)
+    window = require_int("window", window, 1)
     starts = np.asarray(offsets)
     if starts.ndim != 1 or starts.size == 0:
         raise ValueError(
@@ -169,10 +163,10 @@ def init_rnn_params(
         >>> init_rnn_params(1, 3, 1, seed=0)["U"].shape
         (3, 3)
     """
-    d = _require_int("input_size", input_size, 1)
-    h = _require_int("hidden_size", hidden_size, 1)
-    o = _require_int("output_size", output_size, 1)
-    _require_int("seed", seed, 0)
+    d = require_int("input_size", input_size, 1)
+    h = require_int("hidden_size", hidden_size, 1)
+    o = require_int("output_size", output_size, 1)
+    require_int("seed", seed, 0)
     if not np.isfinite(scale) or scale <= 0:
         raise ValueError(f"`scale` must be a positive number (got scale={scale}).")
     rng = np.random.default_rng(seed)
@@ -338,7 +332,7 @@ def rnn_bptt(
         (True, False)
     """
     if truncation is not None:
-        truncation = _require_int("truncation", truncation, 1)
+        truncation = require_int("truncation", truncation, 1)
     p = _check_params(params)
     xs, h0 = _check_inputs(p, xs, h0)
     targets = _check_targets(p, xs, targets)
@@ -565,13 +559,13 @@ def train_palindrome_rnn(
         raise TypeError(f"`seeds` must be a list of integers, such as [0, 1, 2] (got {type(seeds).__name__}).")
     if len(seeds) == 0:
         raise ValueError("`seeds` must hold at least one seed (got an empty list).")
-    seeds = tuple(_require_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds))
-    window = _require_int("window", window, 1)
-    steps = _require_int("steps", steps, 1)
-    hidden_size = _require_int("hidden_size", hidden_size, 1)
-    streams = _require_int("streams", streams, 1)
-    warmup_steps = _require_int("warmup_steps", warmup_steps, 0)
-    eval_steps = _require_int("eval_steps", eval_steps, 1)
+    seeds = tuple(require_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds))
+    window = require_int("window", window, 1)
+    steps = require_int("steps", steps, 1)
+    hidden_size = require_int("hidden_size", hidden_size, 1)
+    streams = require_int("streams", streams, 1)
+    warmup_steps = require_int("warmup_steps", warmup_steps, 0)
+    eval_steps = require_int("eval_steps", eval_steps, 1)
     init_scale = _require_positive("init_scale", init_scale)
     learning_rate = _require_positive("learning_rate", learning_rate)
     adam_epsilon = _require_positive("adam_epsilon", adam_epsilon)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from course_utils.validation import require_int
+
 if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
     import tensorflow as tf
 
@@ -59,14 +61,6 @@ class ToySequences:
         return int(self.lengths.shape[0])
 
 
-def _require_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"`{name}` must be an integer (got {value!r} of type {type(value).__name__}).")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum} (got {name}={value}).")
-    return int(value)
-
-
 def make_toy_sequences(
     num_samples: int,
     *,
@@ -106,10 +100,10 @@ def make_toy_sequences(
         >>> data.values.shape
         (2, 5, 1)
     """
-    num_samples = _require_int("num_samples", num_samples, 1)
-    min_len = _require_int("min_len", min_len, 1)
-    max_len = _require_int("max_len", max_len, 1)
-    max_value = _require_int("max_value", max_value, 1)
+    num_samples = require_int("num_samples", num_samples, 1)
+    min_len = require_int("min_len", min_len, 1)
+    max_len = require_int("max_len", max_len, 1)
+    max_value = require_int("max_value", max_value, 1)
     if max_len < min_len:
         raise ValueError(f"`max_len` must be >= `min_len` (got max_len={max_len}, min_len={min_len}).")
     if max_value < max_len:
@@ -163,7 +157,7 @@ def pad_sequences(
         >>> values[:, :, 0].tolist(), lengths.tolist()
         ([[0.1..., 0.2..., -1.0], [0.5, -1.0, -1.0]], [2, 1])
     """
-    max_len = _require_int("max_len", max_len, 1)
+    max_len = require_int("max_len", max_len, 1)
     if len(sequences) == 0:
         raise ValueError("`sequences` must hold at least one sequence (got an empty batch).")
     lengths = np.array([len(s) for s in sequences], dtype=np.int32)
@@ -212,7 +206,7 @@ def make_dataset(
     """
     import tensorflow as tf
 
-    batch_size = _require_int("batch_size", batch_size, 1)
+    batch_size = require_int("batch_size", batch_size, 1)
     features = np.asarray(features)
     labels = np.asarray(labels)
     if features.ndim == 0 or features.shape[0] == 0:

@@ -252,8 +252,13 @@ def _check_page(driver, site_url: str, page: str) -> list[str]:
 
 
 def test_landing_page(browser, site_url):
-    _open(browser, site_url)  # the root index.html redirects to the landing page
-    assert browser.current_url.endswith("book/index.html"), browser.current_url
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _open(browser, site_url)  # the root index.html redirects to the landing page ...
+    WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("book/index.html"))
+    # ... by a meta refresh, which may still be loading: open the landing page itself,
+    # so that the checks below never look at a half-loaded document.
+    _open(browser, site_url + "book/index.html")
     problems = _check_page(browser, site_url, "book/index")
     # A card per language, in that language, leading to its introduction.
     for lang in LANGUAGES:

@@ -153,9 +153,14 @@ def _format_value(key: str, value: float, lang: str) -> str:
         text = f"{value:.0%}".replace("%", " %") if lang != "en" else f"{value:.0%}"
     else:
         text = f"{value:.4f}"
-    if lang != "en":  # decimal comma, dot as thousands separator
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return _localise_number(text, lang)
+
+
+def _localise_number(text: str, lang: str) -> str:
+    """Swap separators for es and pt: decimal comma, dot between thousands."""
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def render_table(results: dict, lang: str) -> str:
@@ -188,9 +193,8 @@ def render_table(results: dict, lang: str) -> str:
                      minutes, hardware]
             lines.append("| " + " | ".join(cells) + " |")
     book = results["book_fast"]
-    value = text["book_value"].format(minutes=book["wall_time_s"] / 60, memory=book["peak_memory_mb"])
-    if lang != "en":
-        value = value.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    value = _localise_number(
+        text["book_value"].format(minutes=book["wall_time_s"] / 60, memory=book["peak_memory_mb"]), lang)
     cells = [text["book"], text["book_metric"].format(n=book["notebooks"], languages=", ".join(book["languages"])),
              "", "", value, f"{book['wall_time_s'] / 60:.1f} min", hardware]
     lines.append("| " + " | ".join(cells) + " |")

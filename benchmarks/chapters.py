@@ -6,6 +6,12 @@ code, which a test enforces) and then reads the figures from the notebook's
 variables with the expressions below. If a chapter renames a variable, the
 benchmark fails loudly instead of drifting; CI runs it in fast mode, so that
 happens in CI, not on the day of a long full-mode run.
+
+One chapter is too long to execute whole: chapter 4's notebook trains three
+language models for 15 epochs each (about 3.5 hours on 2 cores). Its benchmark
+has a ``runner``, a module that trains the measured models with the chapter's
+own functions and recipes (``course_utils.lm.train`` and ``lm.RECIPES``, which
+the notebook asserts it uses) and evaluates the same expressions over them.
 """
 
 from __future__ import annotations
@@ -37,10 +43,19 @@ class Metric:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter notebook and the metrics read from it after it ran."""
+    """A chapter notebook and the metrics read from it after it ran.
+
+    Attributes:
+        name: The notebook's stem, such as "02_dynamic_rnn".
+        metrics: The figures read after the run.
+        runner: ``None`` to execute the notebook; otherwise a module run as
+            ``python -m <runner> --benchmark [--fast]`` that trains with the
+            chapter's code and prints the metrics (see ``benchmarks.lm_recipe``).
+    """
 
     name: str
     metrics: tuple[Metric, ...]
+    runner: str | None = None
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -82,6 +97,7 @@ CHAPTERS: tuple[Chapter, ...] = (
                 source="not reported",
             ),
         ),
+        runner="benchmarks.lm_recipe",
     ),
     Chapter(
         "05_bilstm_mnist",

@@ -1,4 +1,4 @@
-"""Train one of chapter 4's language models from the command line, with the notebook's code.
+"""Train chapter 4's language models from the command line, with the notebook's code.
 
 Runs :func:`course_utils.lm.train` on Penn Treebank with a recipe of
 ``course_utils.lm.RECIPES`` and prints the perplexity per epoch, the test
@@ -6,6 +6,15 @@ perplexity and the training throughput. Examples (run from the repository root):
 
     python -m benchmarks.lm_recipe --recipe "dropout + tied"          # the full 15-epoch run
     python -m benchmarks.lm_recipe --recipe source --epochs 1 --train-tokens 120000 --no-test
+    python -m benchmarks.lm_recipe --benchmark [--fast]               # what benchmarks.run calls
+
+``--benchmark`` measures what the results table reports for chapter 4: the
+chapter's design ("dropout + tied") trained for its 15 epochs and scored on the
+test split, and the source recipe's training speed over its first
+``THROUGHPUT_TOKENS`` tokens. It then evaluates the chapter's metric expressions
+(``benchmarks/chapters.py``) over those runs, exactly as if they had run in the
+notebook, and prints them on one line that starts with ``MARK``. With
+``--fast`` it uses the notebook's fast-mode slices instead (CI).
 """
 
 from __future__ import annotations
@@ -14,9 +23,48 @@ import argparse
 import dataclasses
 import json
 import os
+import resource
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+MARK = "@@BENCHMARK@@"
+SEED = 42  # the notebook's SEED
+THROUGHPUT_TOKENS = 360_000  # 300 batches of 60 x 20: long enough that tracing the step weighs < 2 %
+FAST_TRAIN_TOKENS = 24_000  # the notebook's TRAIN_TOKENS in fast mode
+FAST_EVAL_TOKENS = 6_000  # the notebook's EVAL_TOKENS in fast mode
+FAST_EPOCHS = 2  # the notebook's EPOCHS in fast mode
+
+
+def benchmark(*, fast: bool, log=print) -> dict:
+    """Train the models chapter 4's metrics read and return ``{"values", "peak_memory_mb"}``.
+
+    Args:
+        fast: Use the notebook's fast-mode slices and epochs instead of full PTB.
+        log: Where the per-epoch lines go.
+    """
+    from benchmarks.chapters import chapter_by_name
+    from course_utils import lm, ptb
+
+    corpus = ptb.load_ptb()
+    design = lm.RECIPES["dropout + tied"]
+    source = dataclasses.replace(lm.RECIPES["source"], epochs=1)
+    speed_corpus = dataclasses.replace(corpus, train=corpus.train[:THROUGHPUT_TOKENS])
+    if fast:
+        corpus = dataclasses.replace(corpus, train=corpus.train[:FAST_TRAIN_TOKENS],
+                                     valid=corpus.valid[:FAST_EVAL_TOKENS], test=corpus.test[:FAST_EVAL_TOKENS])
+        design = dataclasses.replace(design, epochs=FAST_EPOCHS)
+        speed_corpus = corpus
+    runs = {}
+    log(f"--- source recipe, 1 epoch on {len(speed_corpus.train):,} tokens (throughput)")
+    runs["source"] = lm.train(source, speed_corpus, seed=SEED, evaluate_test=False, log=log)
+    log(f"--- dropout + tied, {design.epochs} epochs on {len(corpus.train):,} tokens")
+    runs["dropout + tied"] = lm.train(design, corpus, seed=SEED, log=log)
+    namespace = {"runs": runs}
+    values = {metric.key: float(eval(metric.expression, namespace))  # noqa: S307 - our own expressions
+              for metric in chapter_by_name("04_language_model").metrics}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"values": values, "peak_memory_mb": peak_mb}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,17 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's 15 epochs")
     parser.add_argument("--train-tokens", type=int, default=None, help="train on the first N tokens only")
     parser.add_argument("--no-test", action="store_true", help="skip the test split")
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--benchmark", action="store_true",
+                        help="measure chapter 4's benchmark figures (ignores the options above)")
+    parser.add_argument("--fast", action="store_true", help="with --benchmark: the notebook's fast-mode budgets")
     args = parser.parse_args(argv)
+    if args.fast and not args.benchmark:
+        parser.error("--fast applies to --benchmark only")
 
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    if args.benchmark:
+        print(MARK + json.dumps(benchmark(fast=args.fast, log=log)), flush=True)
+        return 0
     config = lm.RECIPES[args.recipe]
     if args.epochs is not None:
         config = dataclasses.replace(config, epochs=args.epochs)
     corpus = ptb.load_ptb()
     if args.train_tokens is not None:
         corpus = dataclasses.replace(corpus, train=corpus.train[: args.train_tokens])
-    result = lm.train(config, corpus, seed=args.seed, evaluate_test=not args.no_test,
-                      log=lambda line: print(line, flush=True))
+    result = lm.train(config, corpus, seed=args.seed, evaluate_test=not args.no_test, log=log)
     print(json.dumps({
         "recipe": args.recipe, "parameters": result.parameters, "epochs": config.epochs,
         "train_tokens": int(len(corpus.train)), "train_perplexity": result.train_perplexity,

@@ -8,8 +8,10 @@
 Full mode executes each English chapter notebook without ``COURSE_FAST`` (the
 reader's full-quality run), reads the metrics listed in ``benchmarks/chapters.py``
 from the notebook's own variables, then executes every notebook of the book in
-fast mode to time it. Fast mode does only the second part and takes the
-chapters' figures from those same runs. Results go to a JSON file and, unless
+fast mode to time it. A chapter with a ``runner`` (chapter 4, whose notebook
+trains for hours) is measured by that module instead, with the chapter's own
+functions and recipes. Fast mode times the book and takes the chapters' figures
+from those same runs (and from the runners, in fast mode). Results go to a JSON file and, unless
 ``--no-pages``, into the results page of the book in every language.
 """
 
@@ -21,6 +23,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -85,6 +88,40 @@ def run_notebook(path: Path, chapter: Chapter, *, fast: bool) -> dict:
                 return {"wall_time_s": round(wall, 1), "peak_memory_mb": round(found["peak_memory_mb"], 1),
                         "values": found["values"]}
     raise RuntimeError(f"{path}: the benchmark probe printed no result")
+
+
+def run_runner(chapter: Chapter, *, fast: bool) -> dict:
+    """Run ``python -m <chapter.runner> --benchmark [--fast]`` and return its figures.
+
+    The runner's output is echoed as it comes. Returns the same dict as
+    :func:`run_notebook`.
+
+    Raises:
+        ValueError: The chapter has no runner.
+        RuntimeError: The runner failed or printed no result.
+    """
+    if chapter.runner is None:
+        raise ValueError(f"chapter {chapter.name!r} has no runner; execute its notebook instead")
+    command = [sys.executable, "-m", chapter.runner, "--benchmark"] + (["--fast"] if fast else [])
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    found = None
+    tail: list[str] = []
+    for line in process.stdout:
+        if line.startswith(MARK):
+            found = json.loads(line[len(MARK):])
+            continue
+        print("    " + line, end="", flush=True)
+        tail = (tail + [line])[-20:]
+    code = process.wait()
+    wall = time.perf_counter() - start
+    if code != 0 or found is None:
+        raise RuntimeError(f"{' '.join(command)} exited with {code} and "
+                           f"{'no' if found is None else 'a'} result; last lines:\n{''.join(tail)}")
+    return {"wall_time_s": round(wall, 1), "peak_memory_mb": round(found["peak_memory_mb"], 1),
+            "values": found["values"]}
 
 
 def hardware() -> dict:
@@ -153,14 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     fast_runs: dict[str, dict] = {}
 
-    def execute(lang: str, chapter: Chapter, fast: bool) -> dict | None:
+    def execute(lang: str, chapter: Chapter, fast: bool, *, use_runner: bool = False) -> dict | None:
         path = ROOT / "book" / lang / f"{chapter.name}.ipynb"
         mode = "fast" if fast else "full"
-        print(f"[benchmark] {path.relative_to(ROOT)} ({mode} mode) ...", flush=True)
+        what = f"python -m {chapter.runner}" if use_runner else str(path.relative_to(ROOT))
+        print(f"[benchmark] {what} ({mode} mode) ...", flush=True)
         try:
-            run = run_notebook(path, chapter, fast=fast)
+            run = run_runner(chapter, fast=fast) if use_runner else run_notebook(path, chapter, fast=fast)
         except Exception as error:  # noqa: BLE001 - report every failure, go on with the rest
-            failures.append(f"{path.relative_to(ROOT)} ({mode}): {type(error).__name__}: {str(error)[-2000:]}")
+            failures.append(f"{what} ({mode}): {type(error).__name__}: {str(error)[-2000:]}")
             print(f"[benchmark]   FAILED: {failures[-1]}", flush=True)
             return None
         print(f"[benchmark]   {run['wall_time_s']} s, peak {run['peak_memory_mb']} MB, {run['values']}", flush=True)
@@ -171,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     for chapter in written:
         if not chapter.metrics or chapter not in selected or args.fast:
             continue
-        run = execute("en", chapter, fast=False)
+        run = execute("en", chapter, fast=False, use_runner=chapter.runner is not None)
         if run is not None:
             new_rows[chapter.name] = run
     if args.fast or not args.skip_book:
@@ -182,7 +220,12 @@ def main(argv: list[str] | None = None) -> int:
                     fast_runs[f"{lang}/{chapter.name}"] = run
         if args.fast:
             new_rows = {c.name: fast_runs[f"en/{c.name}"] for c in written
-                        if c.metrics and f"en/{c.name}" in fast_runs}
+                        if c.metrics and c.runner is None and f"en/{c.name}" in fast_runs}
+            for chapter in written:
+                if chapter.runner is not None:
+                    run = execute("en", chapter, fast=True, use_runner=True)
+                    if run is not None:
+                        new_rows[chapter.name] = run
         results["book_fast"] = {
             "languages": args.languages,
             "notebooks": len(fast_runs),

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from benchmarks import report
+from benchmarks import lm_recipe, report, run
 from benchmarks.chapters import CHAPTERS, chapter_by_name
 from conftest import LANGUAGES, ROOT
 
@@ -108,6 +108,19 @@ def test_every_metric_key_is_translated_and_chapters_exist():
         for metric in chapter.metrics:
             for lang in LANGUAGES:
                 assert metric.key in report.TEXT[lang]["metrics"], (lang, metric.key)
+            for lang in ("es", "pt"):
+                assert report.TEXT[lang]["sources"][metric.key], (lang, metric.key)
+                assert bool(report.TEXT[lang]["literature"].get(metric.key)) == bool(metric.literature), (
+                    lang, metric.key)
+
+
+def test_committed_results_quote_the_texts_that_are_translated():
+    """The es/pt pages translate the source and literature texts of chapters.py; the file must quote those."""
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    for entry in results["chapters"]:
+        expected = {m.key: (m.source, m.literature) for m in chapter_by_name(entry["chapter"]).metrics}
+        for metric in entry["metrics"]:
+            assert (metric["source"], metric["literature"]) == expected[metric["key"]], metric
     with pytest.raises(ValueError, match="unknown chapter 'ch9'; expected one of: 01_rnn_theory"):
         chapter_by_name("ch9")
 
@@ -131,5 +144,44 @@ def test_benchmark_runs_in_fast_mode(tmp_path):
         for metric in entry["metrics"]:
             if metric["key"].endswith("accuracy"):
                 assert 0.5 < metric["value"] <= 1.0, metric
+    lm_row = {m["key"]: m["value"] for e in results["chapters"] if e["chapter"] == "04_language_model"
+              for m in e["metrics"]}
+    assert lm_row["test_perplexity"] < 2000, lm_row  # an untrained model scores 10,000
+    assert lm_row["words_per_second"] > 100, lm_row
     assert pages_before == {lang: (ROOT / "book" / lang / "results.md").read_text(encoding="utf-8")
                             for lang in LANGUAGES}
+
+
+def _notebook_assignments(name: str) -> dict[str, str]:
+    """Map ``NAME`` to the right-hand side of every top-level ``NAME = ...`` line of an English notebook."""
+    notebook = json.loads((ROOT / "book" / "en" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    found = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for line in "".join(cell["source"]).splitlines():
+            left, sep, right = line.partition(" = ")
+            if sep and left.isidentifier() and left.isupper():
+                found[left] = right.split("#", 1)[0].strip()
+    return found
+
+
+def test_chapter4_runner_uses_the_notebooks_seed_and_fast_budgets():
+    """The runner must train what the notebook trains: same seed, same fast-mode slices."""
+    assigned = _notebook_assignments("04_language_model")
+    assert assigned["SEED"] == str(lm_recipe.SEED)
+    assert assigned["EPOCHS"] == f"budget.pick(full=15, fast={lm_recipe.FAST_EPOCHS})"
+    assert assigned["TRAIN_TOKENS"] == f"budget.pick(full=929_589, fast={lm_recipe.FAST_TRAIN_TOKENS:_})"
+    assert assigned["EVAL_TOKENS"] == f"budget.pick(full=100_000, fast={lm_recipe.FAST_EVAL_TOKENS:_})"
+    assert chapter_by_name("04_language_model").runner == "benchmarks.lm_recipe"
+
+
+def test_run_runner_refuses_a_chapter_without_one():
+    with pytest.raises(ValueError, match="chapter '02_dynamic_rnn' has no runner; execute its notebook instead"):
+        run.run_runner(chapter_by_name("02_dynamic_rnn"), fast=True)
+
+
+def test_lm_recipe_fast_needs_benchmark(capsys):
+    with pytest.raises(SystemExit):
+        lm_recipe.main(["--fast"])
+    assert "--fast applies to --benchmark only" in capsys.readouterr().err

@@ -56,6 +56,22 @@ TEXT = {
             "inference_max_error": "inferencia paso a paso, mayor error en 100 pasos (peor semilla)",
             "success_rate": "semillas con error de inferencia <= 0,05, sin reinicio",
         },
+        "sources": {
+            "heldout_accuracy": "~0,95 de exactitud en un minilote de entrenamiento a los 2.000 pasos (TF2); "
+                                "~0,86 a los 3.000 pasos (TF1)",
+            "inference_max_error": "pérdida de entrenamiento de 0,0065 en el paso 100; se reiniciaba siempre que "
+                                   "la pérdida seguía por encima de 0,01 tras 1.000 iteraciones",
+            "success_rate": "no medido (necesitaba reinicios)",
+            "test_perplexity": "nunca terminó de entrenar (perplejidad de entrenamiento ~713 a un tercio de la época 1)",
+            "words_per_second": "no publicada",
+            "test_accuracy": "~0,88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
+                             "solo 128 imágenes",
+            "baseline_test_accuracy": "(sin referencia)",
+        },
+        "literature": {
+            "test_perplexity": "Zaremba et al. 2014: 114,5 (modelo pequeño, sin dropout), 82,7 (mediano)",
+            "test_accuracy": "LeCun et al. 1998 (LeNet-5, convolucional): 0,9905",
+        },
     },
     "pt": {
         "header": ["capítulo", "métrica", "valor do notebook de origem", "literatura", "este curso", "tempo", "hardware"],
@@ -74,6 +90,21 @@ TEXT = {
             "words_per_second": "velocidade de treinamento (palavras por segundo)",
             "inference_max_error": "inferência passo a passo, maior erro em 100 passos (pior semente)",
             "success_rate": "sementes com erro de inferência <= 0,05, sem reinício",
+        },
+        "sources": {
+            "heldout_accuracy": "~0,95 de acurácia em um minilote de treinamento aos 2.000 passos (TF2); "
+                                "~0,86 aos 3.000 passos (TF1)",
+            "inference_max_error": "perda de treinamento de 0,0065 no passo 100; reiniciava sempre que a perda "
+                                   "ficava acima de 0,01 depois de 1.000 iterações",
+            "success_rate": "não medido (precisava de reinícios)",
+            "test_perplexity": "nunca terminou o treinamento (perplexidade de treinamento ~713 a um terço da época 1)",
+            "words_per_second": "não informada",
+            "test_accuracy": "~0,88 de acurácia em um minilote de treinamento; acurácia de teste em apenas 128 imagens",
+            "baseline_test_accuracy": "(sem referência)",
+        },
+        "literature": {
+            "test_perplexity": "Zaremba et al. 2014: 114,5 (modelo pequeno, sem dropout), 82,7 (médio)",
+            "test_accuracy": "LeCun et al. 1998 (LeNet-5, convolucional): 0,9905",
         },
     },
 }
@@ -150,7 +181,7 @@ def _format_value(key: str, value: float, lang: str) -> str:
     elif key == "test_perplexity":
         text = f"{value:.1f}"
     elif key == "success_rate":
-        text = f"{value:.0%}".replace("%", " %") if lang != "en" else f"{value:.0%}"
+        text = f"{value:.0%}".replace("%", " %") if lang == "es" else f"{value:.0%}"  # Spanish spaces the sign
     else:
         text = f"{value:.4f}"
     return _localise_number(text, lang)
@@ -186,17 +217,21 @@ def render_table(results: dict, lang: str) -> str:
         "|" + " --- |" * len(text["header"]),
     ]
     for entry in results["chapters"]:
-        minutes = f"{entry['wall_time_s'] / 60:.1f} min"
+        minutes = _localise_number(f"{entry['wall_time_s'] / 60:.1f} min", lang)
         for metric in entry["metrics"]:
-            cells = [f"`{entry['chapter']}`", text["metrics"][metric["key"]], metric["source"],
-                     metric["literature"] or text["none"], _format_value(metric["key"], metric["value"], lang),
+            source, literature = metric["source"], metric["literature"]
+            if lang != "en":  # the results file keeps the English text; the translations are keyed by metric
+                source = text["sources"][metric["key"]]
+                literature = text["literature"].get(metric["key"], "") if literature else ""
+            cells = [f"`{entry['chapter']}`", text["metrics"][metric["key"]], source,
+                     literature or text["none"], _format_value(metric["key"], metric["value"], lang),
                      minutes, hardware]
             lines.append("| " + " | ".join(cells) + " |")
     book = results["book_fast"]
     value = _localise_number(
         text["book_value"].format(minutes=book["wall_time_s"] / 60, memory=book["peak_memory_mb"]), lang)
     cells = [text["book"], text["book_metric"].format(n=book["notebooks"], languages=", ".join(book["languages"])),
-             "", "", value, f"{book['wall_time_s'] / 60:.1f} min", hardware]
+             "", "", value, _localise_number(f"{book['wall_time_s'] / 60:.1f} min", lang), hardware]
     lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

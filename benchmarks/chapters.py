@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Metric", "Chapter", "CHAPTERS", "chapter_by_name"]
+__all__ = ["MARK", "Metric", "Chapter", "CHAPTERS", "chapter_by_name"]
+
+MARK = "@@BENCHMARK@@"
+"""Start of the one output line where a notebook probe or a runner prints its figures as JSON."""
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from benchmarks import report
-from benchmarks.chapters import CHAPTERS, Chapter, chapter_by_name
+from benchmarks.chapters import CHAPTERS, MARK, Chapter, chapter_by_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "es", "pt")
-MARK = "@@BENCHMARK@@"
 
 
 def _probe_source(chapter: Chapter) -> str:

@@ -8,7 +8,7 @@ benchmark fails loudly instead of drifting; CI runs it in fast mode, so that
 happens in CI, not on the day of a long full-mode run.
 
 One chapter is too long to execute whole: chapter 4's notebook trains three
-language models for 15 epochs each (about 3.5 hours on 2 cores). Its benchmark
+language models for 10 epochs each (about 2.25 hours on 2 cores). Its benchmark
 has a ``runner``, a module that trains the measured models with the chapter's
 own functions and recipes (``course_utils.lm.train`` and ``lm.RECIPES``, which
 the notebook asserts it uses) and evaluates the same expressions over them.

@@ -4,12 +4,12 @@ Runs :func:`course_utils.lm.train` on Penn Treebank with a recipe of
 ``course_utils.lm.RECIPES`` and prints the perplexity per epoch, the test
 perplexity and the training throughput. Examples (run from the repository root)::
 
-    python -m benchmarks.lm_recipe --recipe "dropout + tied"          # the full 15-epoch run
+    python -m benchmarks.lm_recipe --recipe "dropout + tied"          # the full 10-epoch run
     python -m benchmarks.lm_recipe --recipe source --epochs 1 --train-tokens 120000 --no-test
     python -m benchmarks.lm_recipe --benchmark [--fast]               # what benchmarks.run calls
 
 ``--benchmark`` measures what the results table reports for chapter 4: the
-chapter's design ("dropout + tied") trained for its 15 epochs and scored on the
+chapter's design ("dropout + tied") trained for its 10 epochs and scored on the
 test split, and the source recipe's training speed over its first
 ``THROUGHPUT_TOKENS`` tokens. It then evaluates the chapter's metric expressions
 (``benchmarks/chapters.py``) over those runs, exactly as if they had run in the
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=sorted(lm.RECIPES), default="dropout + tied")
-    parser.add_argument("--epochs", type=int, default=None, help="override the recipe's 15 epochs")
+    parser.add_argument("--epochs", type=int, default=None, help="override the recipe's 10 epochs")
     parser.add_argument("--train-tokens", type=int, default=None, help="train on the first N tokens only")
     parser.add_argument("--no-test", action="store_true", help="skip the test split")
     parser.add_argument("--seed", type=int, default=SEED)

@@ -120,14 +120,16 @@ class LMConfig:
 
 
 RECIPES: dict[str, LMConfig] = {
-    "source": LMConfig(),
-    "dropout": LMConfig(dropout=0.4, decay_after=6),
+    "source": LMConfig(epochs=10),
+    "dropout": LMConfig(dropout=0.4, decay_after=6, epochs=10),
     "dropout + tied": LMConfig(dropout=0.4, decay_after=6, embedding_dim=256, lstm_units=(256, 256),
-                               tie_embeddings=True),
+                               tie_embeddings=True, epochs=10),
 }
 """The full-mode configurations of chapter 4, by name: the source notebook's recipe, the
 same with dropout 0.4 between layers (full learning rate for 6 epochs), and the chapter's
-design, dropout plus tied 256-wide embeddings and LSTMs (3,620,624 parameters)."""
+design, dropout plus tied 256-wide embeddings and LSTMs (3,620,624 parameters). All three
+train for 10 epochs, not the source's 15: in a 15-epoch run of the design, epochs 11-15
+lowered the validation perplexity by less than one point (102.4 to 101.5)."""
 
 class TiedOutput(keras.layers.Layer):
     """Output layer that reuses an embedding matrix: ``logits = x @ E.T + b``.

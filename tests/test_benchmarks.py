@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks import lm_recipe, report, run
 from benchmarks.chapters import CHAPTERS, chapter_by_name
+from course_utils import lm
 from conftest import LANGUAGES, ROOT
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -170,7 +171,8 @@ def test_chapter4_runner_uses_the_notebooks_seed_and_fast_budgets():
     """The runner must train what the notebook trains: same seed, same fast-mode slices."""
     assigned = _notebook_assignments("04_language_model")
     assert assigned["SEED"] == str(lm_recipe.SEED)
-    assert assigned["EPOCHS"] == f"budget.pick(full=15, fast={lm_recipe.FAST_EPOCHS})"
+    full_epochs = lm.RECIPES["dropout + tied"].epochs
+    assert assigned["EPOCHS"] == f"budget.pick(full={full_epochs}, fast={lm_recipe.FAST_EPOCHS})"
     assert assigned["TRAIN_TOKENS"] == f"budget.pick(full=929_589, fast={lm_recipe.FAST_TRAIN_TOKENS:_})"
     assert assigned["EVAL_TOKENS"] == f"budget.pick(full=100_000, fast={lm_recipe.FAST_EVAL_TOKENS:_})"
     assert chapter_by_name("04_language_model").runner == "benchmarks.lm_recipe"

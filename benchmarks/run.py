@@ -50,6 +50,17 @@ def _probe_source(chapter: Chapter) -> str:
     )
 
 
+def _read_mark(line: str) -> dict | None:
+    """Return the figures printed on ``line`` if it starts with ``MARK``, else ``None``."""
+    return json.loads(line[len(MARK):]) if line.startswith(MARK) else None
+
+
+def _result(found: dict, wall: float) -> dict:
+    """The figures of one run: wall time, peak memory and the metric values."""
+    return {"wall_time_s": round(wall, 1), "peak_memory_mb": round(found["peak_memory_mb"], 1),
+            "values": found["values"]}
+
+
 def run_notebook(path: Path, chapter: Chapter, *, fast: bool) -> dict:
     """Execute one notebook in a fresh kernel and return its figures.
 
@@ -82,10 +93,9 @@ def run_notebook(path: Path, chapter: Chapter, *, fast: bool) -> dict:
             os.environ["COURSE_FAST"] = saved
     for output in nb.cells[-1].get("outputs", []):
         for line in output.get("text", "").splitlines():
-            if line.startswith(MARK):
-                found = json.loads(line[len(MARK):])
-                return {"wall_time_s": round(wall, 1), "peak_memory_mb": round(found["peak_memory_mb"], 1),
-                        "values": found["values"]}
+            found = _read_mark(line)
+            if found is not None:
+                return _result(found, wall)
     raise RuntimeError(f"{path}: the benchmark probe printed no result")
 
 
@@ -109,8 +119,9 @@ def run_runner(chapter: Chapter, *, fast: bool) -> dict:
     found = None
     tail: list[str] = []
     for line in process.stdout:
-        if line.startswith(MARK):
-            found = json.loads(line[len(MARK):])
+        marked = _read_mark(line)
+        if marked is not None:
+            found = marked
             continue
         print("    " + line, end="", flush=True)
         tail = (tail + [line])[-20:]
@@ -119,8 +130,7 @@ def run_runner(chapter: Chapter, *, fast: bool) -> dict:
     if code != 0 or found is None:
         raise RuntimeError(f"{' '.join(command)} exited with {code} and "
                            f"{'no' if found is None else 'a'} result; last lines:\n{''.join(tail)}")
-    return {"wall_time_s": round(wall, 1), "peak_memory_mb": round(found["peak_memory_mb"], 1),
-            "values": found["values"]}
+    return _result(found, wall)
 
 
 def hardware() -> dict:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from benchmarks import lm_recipe, report, run
-from benchmarks.chapters import CHAPTERS, chapter_by_name
+from benchmarks.chapters import CHAPTERS, MARK, chapter_by_name
 from course_utils import lm
 from conftest import LANGUAGES, ROOT
 
@@ -176,6 +176,16 @@ def test_chapter4_runner_uses_the_notebooks_seed_and_fast_budgets():
     assert assigned["TRAIN_TOKENS"] == f"budget.pick(full=929_589, fast={lm_recipe.FAST_TRAIN_TOKENS:_})"
     assert assigned["EVAL_TOKENS"] == f"budget.pick(full=100_000, fast={lm_recipe.FAST_EVAL_TOKENS:_})"
     assert chapter_by_name("04_language_model").runner == "benchmarks.lm_recipe"
+
+
+def test_result_lines_are_read_only_after_the_mark():
+    figures = {"values": {"test_perplexity": 98.5}, "peak_memory_mb": 884.04}
+    line = MARK + json.dumps(figures)
+    assert run._read_mark("epoch  1  valid ppl 268.6") is None
+    assert run._read_mark(" " + line) is None
+    assert run._read_mark(line) == figures
+    assert run._result(figures, 12.345) == {"wall_time_s": 12.3, "peak_memory_mb": 884.0,
+                                            "values": {"test_perplexity": 98.5}}
 
 
 def test_run_runner_refuses_a_chapter_without_one():

@@ -39,12 +39,12 @@ TEXT = {
         },
     },
     "es": {
-        "header": ["capítulo", "métrica", "cifra del cuaderno de origen", "literatura", "este curso", "tiempo", "hardware"],
+        "header": ["capítulo", "métrica", "cifra del notebook de origen", "literatura", "este curso", "tiempo", "hardware"],
         "measured": "Medido {dates} (modo {mode}) en {hardware}.",
         "one_date": "el {0}", "two_dates": "entre el {0} y el {1}",
         "mode": {"full": "completo", "fast": "rápido"},
         "book": "todo el libro, modo rápido",
-        "book_metric": "tiempo para ejecutar {n} cuadernos ({languages}); memoria máxima de un kernel",
+        "book_metric": "tiempo para ejecutar {n} notebooks ({languages}); memoria máxima de un kernel",
         "book_value": "{minutes:.1f} min; {memory:,.0f} MB",
         "none": "ninguna",
         "metrics": {

@@ -1,6 +1,6 @@
 """Run the course's benchmarks: every chapter's own notebook, then read its figures.
 
-    python -m benchmarks.run                  # full mode: the published figures (about 2 h on 2 cores)
+    python -m benchmarks.run                  # full mode: the published figures (about 1 h 45 min on 2 cores)
     python -m benchmarks.run --chapters 05_bilstm_mnist --skip-book   # re-measure one chapter
     python -m benchmarks.run --chapters                               # re-time only the book
     python -m benchmarks.run --fast --out results.json --no-pages     # what CI runs

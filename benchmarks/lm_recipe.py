@@ -26,6 +26,8 @@ import os
 import resource
 import sys
 
+from benchmarks.chapters import MARK, chapter_by_name
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 SEED = 42  # the notebook's SEED
@@ -42,7 +44,6 @@ def benchmark(*, fast: bool, log=print) -> dict:
         fast: Use the notebook's fast-mode slices and epochs instead of full PTB.
         log: Where the per-epoch lines go.
     """
-    from benchmarks.chapters import chapter_by_name
     from course_utils import lm, ptb
 
     corpus = ptb.load_ptb()
@@ -86,8 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     if args.benchmark:
-        from benchmarks.chapters import MARK
-
         print(MARK + json.dumps(benchmark(fast=args.fast, log=log)), flush=True)
         return 0
     config = lm.RECIPES[args.recipe]

@@ -13,6 +13,7 @@ Modules:
     validation: argument checks the other modules share.
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
+    i18n:      the reader's language, set once per notebook (`set_language("es")`).
 """
 
 __version__ = "0.1.0"

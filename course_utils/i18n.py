@@ -17,7 +17,14 @@ Example:
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "set_language", "get_language", "resolve_language"]
+import gettext as _gettext
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "set_language", "get_language", "resolve_language", "gettext"]
+
+#: Where the message catalogs live: ``locale/<lang>/LC_MESSAGES/course_utils.mo``.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "course_utils"
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt")
 DEFAULT_LANGUAGE = "en"
@@ -59,3 +66,26 @@ def resolve_language(lang: str | None) -> str:
         ValueError: ``lang`` is neither ``None`` nor one of :data:`LANGUAGES`.
     """
     return get_language() if lang is None else _require_language("lang", lang)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """Return ``message`` (English, the catalog's msgid) in the reader's language.
+
+    Uses the standard library's :mod:`gettext` with the catalogs in
+    :data:`LOCALE_DIR`; a message without a translation comes back unchanged,
+    in English. Format fields after translating:
+    ``i18n.gettext("epoch {epoch}").format(epoch=3)``.
+
+    Args:
+        message: The English text.
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Raises:
+        TypeError: ``message`` is not a string.
+        ValueError: ``lang`` is not one of :data:`LANGUAGES`.
+    """
+    if not isinstance(message, str):
+        raise TypeError(f"`message` must be a string (got {type(message).__name__}).")
+    language = resolve_language(lang)
+    translations = _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+    return translations.gettext(message)

@@ -38,3 +38,16 @@ def test_unknown_languages_are_refused_and_nothing_changes(bad):
 def test_resolve_refuses_unknown_languages():
     with pytest.raises(ValueError, match=r"got lang='de'"):
         i18n.resolve_language("de")
+
+
+def test_gettext_returns_english_for_english_and_untranslated_messages():
+    assert i18n.gettext("a message no catalog has", lang="en") == "a message no catalog has"
+    i18n.set_language("es")
+    assert i18n.gettext("a message no catalog has") == "a message no catalog has"
+
+
+def test_gettext_checks_its_arguments():
+    with pytest.raises(TypeError, match="`message` must be a string"):
+        i18n.gettext(3)
+    with pytest.raises(ValueError, match="got lang='fr'"):
+        i18n.gettext("x", lang="fr")

@@ -12,15 +12,38 @@ Example:
     'pt'
     >>> i18n.resolve_language(None), i18n.resolve_language("en")
     ('pt', 'en')
+    >>> i18n.format_number(12345.678, digits=1, lang="es"), i18n.format_number(12345.678, digits=1, lang="pt")
+    ('12\u202f345.7', '12.345,7')
     >>> i18n.set_language("en")
+
+Numbers follow one convention per language (book/TRANSLATING.md says why):
+
+* ``en``: ``12,345.7`` and ``12.3%`` (CLDR ``en``).
+* ``es``: ``12 345.7`` and ``12.3 %``: decimal point and a narrow no-break
+  space between groups of three digits, only from five digits on (``2458``),
+  as the RAE/ASALE *Ortografía* (2010) recommends.
+* ``pt``: ``12.345,7`` and ``12,3%``: decimal comma, point between
+  thousands (CLDR ``pt_BR``, Brazilian usage).
+
+Messages live in ``locale/<lang>/LC_MESSAGES/course_utils.po`` (compiled to
+``.mo``, shipped in the package); see book/TRANSLATING.md to add one.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import gettext as _gettext
+import math
+import numbers
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "set_language", "get_language", "resolve_language", "gettext"]
+from babel import Locale
+
+__all__ = [
+    "LANGUAGES", "DEFAULT_LANGUAGE", "set_language", "get_language", "resolve_language", "gettext", "N_",
+    "format_number", "format_percent", "axis_formatter", "localize_axes",
+]
 
 #: Where the message catalogs live: ``locale/<lang>/LC_MESSAGES/course_utils.mo``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -86,6 +109,158 @@ def gettext(message: str, lang: str | None = None) -> str:
     """
     if not isinstance(message, str):
         raise TypeError(f"`message` must be a string (got {type(message).__name__}).")
+    return _translations(resolve_language(lang)).gettext(message)
+
+
+@functools.lru_cache(maxsize=None)
+def _translations(language: str) -> _gettext.NullTranslations:
+    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name every gettext extractor knows)
+    """Mark ``message`` for the catalogs without translating it now; return it unchanged.
+
+    For texts defined once at import time (names of models, of gates) and
+    translated when shown: ``NAMES = {"source": N_("source recipe")}`` then
+    ``i18n.gettext(NAMES[key])``.
+    """
+    return message
+
+
+class _SpanishLocale(Locale):
+    """CLDR's Spanish with the RAE/ASALE *Ortografía* (2010) recommendations for numbers.
+
+    Decimal point, and a narrow no-break space (U+202F) between groups of
+    three digits; CLDR ``es`` has a decimal comma and a point for thousands,
+    which the *Ortografía* advises against.
+    """
+
+    @property
+    def number_symbols(self):  # type: ignore[override]
+        symbols = {system: dict(table) for system, table in super().number_symbols.items()}
+        symbols["latn"].update(decimal=".", group="\u202f")
+        return symbols
+
+
+_LOCALES: dict[str, Locale] = {"en": Locale("en"), "es": _SpanishLocale("es"), "pt": Locale("pt", "BR")}
+_MIN_GROUPED = {"en": 1_000, "es": 10_000, "pt": 1_000}
+"""Smallest absolute value whose integer part gets group separators (RAE: not in 4-digit numbers)."""
+
+
+def _require_number(name: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number (got {x!r} of type {type(x).__name__}).")
+    return x
+
+
+def _require_digits(digits: object) -> int | None:
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12):
+        raise ValueError(f"`digits` must be None or an integer in [0, 12] (got digits={digits!r}).")
+    return digits
+
+
+def _format(x: float, digits: int | None, lang: str | None, percent: bool) -> str:
     language = resolve_language(lang)
-    translations = _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
-    return translations.gettext(message)
+    locale = _LOCALES[language]
+    if isinstance(x, numbers.Integral) or not math.isfinite(x):
+        value = x
+    else:
+        value = float(x)
+    pattern = copy.copy((locale.percent_formats if percent else locale.decimal_formats)[None])
+    if digits is not None and math.isfinite(value):
+        pattern.frac_prec = (digits, digits)
+    elif not math.isfinite(value) or (isinstance(value, numbers.Integral) and not percent):
+        pattern.frac_prec = (0, 0)
+    shown = abs(value) * (100 if percent else 1) if math.isfinite(value) else 0
+    return pattern.apply(value, locale, group_separator=shown >= _MIN_GROUPED[language])
+
+
+def format_number(x: float, digits: int | None = None, lang: str | None = None) -> str:
+    """Write the number ``x`` as a reader of the notebook's language expects.
+
+    Args:
+        x: An int, float or NumPy scalar (not a bool).
+        digits: Digits after the decimal sign, rounding half to even; ``None``
+            shows integers without decimals and other numbers with up to three.
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Returns:
+        The text, e.g. ``1,234.5`` (en), ``1234.5`` and ``12 345.5`` (es),
+        ``1.234,5`` (pt).
+
+    Raises:
+        TypeError: ``x`` is not a real number.
+        ValueError: ``digits`` is not ``None`` or an integer in [0, 12], or
+            ``lang`` is not one of :data:`LANGUAGES`.
+
+    Example:
+        >>> format_number(929589, lang="pt"), format_number(0.5, digits=2, lang="es")
+        ('929.589', '0.50')
+    """
+    return _format(_require_number("x", x), _require_digits(digits), lang, percent=False)
+
+
+def format_percent(x: float, digits: int | None = 0, lang: str | None = None) -> str:
+    """Write the fraction ``x`` as a percentage in the notebook's language (``0.123`` -> ``12%``).
+
+    Args:
+        x: A fraction: 1.0 is 100 %.
+        digits: Digits after the decimal sign of the percentage.
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Raises:
+        TypeError: ``x`` is not a real number.
+        ValueError: ``digits`` is not ``None`` or an integer in [0, 12], or
+            ``lang`` is not one of :data:`LANGUAGES`.
+
+    Example:
+        >>> format_percent(0.1234, digits=1, lang="es"), format_percent(0.1234, digits=1, lang="pt")
+        ('12.3\xa0%', '12,3%')
+    """
+    return _format(_require_number("x", x), _require_digits(digits), lang, percent=True)
+
+
+def _tick_digits(x: float) -> int:
+    """Decimals needed to write a tick value exactly (0.25 -> 2, 1e-05 -> 5, 100.0 -> 0)."""
+    text = f"{x:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def axis_formatter(lang: str | None = None):
+    """Return a matplotlib formatter that writes tick labels in the notebook's language.
+
+    matplotlib's ``axes.formatter.use_locale`` needs the operating system to
+    have the locale installed (Colab does not); this formatter goes through
+    :func:`format_number` instead. The language is read when the function is
+    called, so call it after :func:`set_language`.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> fig, ax = plt.subplots()
+        >>> ax.yaxis.set_major_formatter(axis_formatter("pt"))
+        >>> ax.yaxis.get_major_formatter()(0.25, 0)
+        '0,25'
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    language = resolve_language(lang)
+    return FuncFormatter(lambda x, pos: format_number(x, digits=_tick_digits(x), lang=language))
+
+
+def localize_axes(ax, lang: str | None = None):
+    """Give the linear axes of ``ax`` tick labels in the notebook's language; return ``ax``.
+
+    Logarithmic axes keep matplotlib's powers of ten, which read the same in
+    every language. Call it after the data is drawn and the scales are set.
+
+    Raises:
+        TypeError: ``ax`` is not a matplotlib ``Axes``.
+    """
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes (got {type(ax).__name__}).")
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        if scale == "linear":
+            axis.set_major_formatter(axis_formatter(lang))  # one formatter per axis: matplotlib binds it
+    return ax

@@ -32,6 +32,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils import i18n
 from course_utils.ptb import Corpus, make_windows
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "train",
     "count_parameters",
     "RECIPES",
+    "RECIPE_NAMES",
+    "display_name",
 ]
 
 
@@ -130,6 +133,35 @@ same with dropout 0.4 between layers (full learning rate for 6 epochs), and the 
 design, dropout plus tied 256-wide embeddings and LSTMs (3,620,624 parameters). All three
 train for 10 epochs, not the source's 15: in a 15-epoch run of the design, epochs 11-15
 lowered the validation perplexity by less than one point (102.4 to 101.5)."""
+
+RECIPE_NAMES: dict[str, str] = {
+    # TRANSLATORS: chapter 4's first model, trained with the source notebook's recipe.
+    "source": i18n.N_("source recipe"),
+    "dropout": i18n.N_("dropout"),
+    # TRANSLATORS: dropout plus tied (shared) input and output embeddings.
+    "dropout + tied": i18n.N_("dropout + tied"),
+}
+"""The name a reader sees for each of :data:`RECIPES` (in legends and tables), in English."""
+
+
+def display_name(recipe: str, lang: str | None = None) -> str:
+    """Return the name of one of :data:`RECIPES` in the reader's language.
+
+    Args:
+        recipe: A key of :data:`RECIPES`, e.g. ``"dropout + tied"``.
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Raises:
+        ValueError: ``recipe`` is not a key of :data:`RECIPES`, or ``lang`` is not
+            one of :data:`course_utils.i18n.LANGUAGES`.
+
+    Example:
+        >>> display_name("dropout + tied", lang="es")
+        'dropout + embeddings compartidos'
+    """
+    if recipe not in RECIPE_NAMES:
+        raise ValueError(f"`recipe` must be one of {sorted(RECIPE_NAMES)} (got recipe={recipe!r}).")
+    return i18n.gettext(RECIPE_NAMES[recipe], lang=lang)
 
 class TiedOutput(keras.layers.Layer):
     """Output layer that reuses an embedding matrix: ``logits = x @ E.T + b``.

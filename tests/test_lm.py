@@ -125,3 +125,18 @@ def test_train_rejects_a_too_short_split():
     corpus = dataclasses.replace(_tiny_corpus(), train=np.arange(5, dtype=np.int32))
     with pytest.raises(ValueError, match="the window is longer than the data"):
         lm.train(_tiny(), corpus, verbose=False)
+
+
+@pytest.mark.parametrize(("recipe", "lang", "expected"), [
+    ("source", "en", "source recipe"), ("source", "es", "receta original"), ("source", "pt", "receita original"),
+    ("dropout + tied", "es", "dropout + embeddings compartidos"),
+    ("dropout + tied", "pt", "dropout + embeddings compartilhados"),
+])
+def test_recipes_have_display_names_in_every_language(recipe, lang, expected):
+    assert set(lm.RECIPE_NAMES) == set(lm.RECIPES)
+    assert lm.display_name(recipe, lang=lang) == expected
+
+
+def test_display_name_refuses_unknown_recipes():
+    with pytest.raises(ValueError, match=r"`recipe` must be one of .* \(got recipe='tied'\)"):
+        lm.display_name("tied")

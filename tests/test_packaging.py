@@ -46,3 +46,9 @@ def test_wheel_requires_no_tensorflow_and_only_loose_pins(wheel):
     assert requires, "course_utils should declare its (loose) dependencies"
     assert not [r for r in requires if r.lower().startswith(("tensorflow", "keras"))], requires
     assert not [r for r in requires if "==" in r], f"pinned dependencies would fight Colab: {requires}"
+
+
+def test_wheel_ships_the_message_catalogs(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lang in ("es", "pt"):
+        assert f"course_utils/locale/{lang}/LC_MESSAGES/course_utils.mo" in names, sorted(names)

@@ -25,6 +25,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from course_utils import i18n
+
 __all__ = ["draw_unrolled", "plot_gradient_norms"]
 
 _SPACING = 2.2          # horizontal distance between two steps
@@ -254,4 +256,4 @@ def plot_gradient_norms(
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=9)
-    return ax
+    return i18n.localize_axes(ax)  # the distances, in the notebook's language; the log axis keeps 10^k

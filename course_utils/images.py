@@ -22,6 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from course_utils import i18n
+
 __all__ = ["confusion_matrix", "plot_image_grid", "plot_confusion_matrix"]
 
 
@@ -200,7 +202,7 @@ def plot_confusion_matrix(
     for (i, j), count in np.ndenumerate(matrix):
         if count:
             dark = np.log(count) > 0.6 * np.log(top)
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+            ax.text(j, i, i18n.format_number(int(count)), ha="center", va="center", fontsize=7,
                     color="white" if dark else "black")
     ticks = np.arange(matrix.shape[0])
     ax.set_xticks(ticks, labels=list(class_names))

@@ -3,7 +3,8 @@
 Every function draws on a Matplotlib ``Axes`` (a new figure when ``ax`` is
 None) and returns it, so a chapter can add to a plot or place several side by
 side. Titles and axis labels are arguments: each chapter passes them in its
-own language. Call ``plt.show()`` at the end of the cell.
+own language; tick labels write numbers in the notebook's language
+(:func:`course_utils.i18n.localize_axes`). Call ``plt.show()`` at the end of the cell.
 
 Example:
     >>> ax = plot_history({"loss": [0.7, 0.4], "val_loss": [0.8, 0.5]},
@@ -19,6 +20,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
+
+from course_utils import i18n
 
 __all__ = ["plot_sequences", "plot_history", "plot_bars", "plot_lines"]
 
@@ -36,7 +39,7 @@ def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, *, integer_x: bool =
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
-    return ax
+    return i18n.localize_axes(ax)
 
 
 def plot_sequences(

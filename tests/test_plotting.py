@@ -96,3 +96,17 @@ def test_plot_lines_uses_given_x_and_axes():
 def test_plot_lines_rejects_bad_input(curves, x, message):
     with pytest.raises(ValueError, match=message):
         plotting.plot_lines(curves, title="", xlabel="", ylabel="", x=x)
+
+
+def test_tick_labels_follow_the_notebook_language():
+    from course_utils import i18n
+
+    i18n.set_language("pt")
+    try:
+        ax = plotting.plot_lines({"a": [0.25, 0.5, 1.5]}, title="t", xlabel="x", ylabel="y")
+        ax.figure.canvas.draw()
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert any("," in label for label in labels) and not any("." in label for label in labels), labels
+    finally:
+        i18n.set_language("en")
+        plt.close("all")

@@ -11,6 +11,8 @@ import math
 import re
 from pathlib import Path
 
+from course_utils import i18n
+
 __all__ = ["SCHEMA", "BEGIN", "END", "validate", "render_table", "write_pages", "page_block"]
 
 SCHEMA = 1
@@ -26,7 +28,7 @@ TEXT = {
         "mode": {"full": "full", "fast": "fast"},
         "book": "whole book, fast mode",
         "book_metric": "time to execute {n} notebooks ({languages}); peak memory of one kernel",
-        "book_value": "{minutes:.1f} min; {memory:,.0f} MB",
+        "book_value": "{minutes}; {memory} MB",
         "none": "none",
         "metrics": {
             "heldout_accuracy": "held-out accuracy (10,000 sequences)",
@@ -45,32 +47,32 @@ TEXT = {
         "mode": {"full": "completo", "fast": "rápido"},
         "book": "todo el libro, modo rápido",
         "book_metric": "tiempo para ejecutar {n} notebooks ({languages}); memoria máxima de un kernel",
-        "book_value": "{minutes:.1f} min; {memory:,.0f} MB",
+        "book_value": "{minutes}; {memory} MB",
         "none": "ninguna",
         "metrics": {
-            "heldout_accuracy": "exactitud en datos reservados (10.000 secuencias)",
-            "test_accuracy": "exactitud de la BiLSTM en prueba (10.000 imágenes)",
-            "baseline_test_accuracy": "exactitud de la LSTM de un sentido en prueba (10.000 imágenes)",
+            "heldout_accuracy": "exactitud en datos reservados (10 000 secuencias)",
+            "test_accuracy": "exactitud de la BiLSTM en prueba (10 000 imágenes)",
+            "baseline_test_accuracy": "exactitud de la LSTM de un sentido en prueba (10 000 imágenes)",
             "test_perplexity": "perplejidad en prueba",
             "words_per_second": "velocidad de entrenamiento (palabras por segundo)",
             "inference_max_error": "inferencia paso a paso, mayor error en 100 pasos (peor semilla)",
-            "success_rate": "semillas con error de inferencia <= 0,05, sin reinicio",
+            "success_rate": "semillas con error de inferencia <= 0.05, sin reinicio",
         },
         "sources": {
-            "heldout_accuracy": "~0,95 de exactitud en un minilote de entrenamiento a los 2.000 pasos (TF2); "
-                                "~0,86 a los 3.000 pasos (TF1)",
-            "inference_max_error": "pérdida de entrenamiento de 0,0065 en el paso 100; se reiniciaba siempre que "
-                                   "la pérdida seguía por encima de 0,01 tras 1.000 iteraciones",
+            "heldout_accuracy": "~0.95 de exactitud en un minilote de entrenamiento a los 2000 pasos (TF2); "
+                                "~0.86 a los 3000 pasos (TF1)",
+            "inference_max_error": "pérdida de entrenamiento de 0.0065 en el paso 100; se reiniciaba siempre que "
+                                   "la pérdida seguía por encima de 0.01 tras 1000 iteraciones",
             "success_rate": "no medido (necesitaba reinicios)",
             "test_perplexity": "nunca terminó de entrenar (perplejidad de entrenamiento ~713 a un tercio de la época 1)",
             "words_per_second": "no publicada",
-            "test_accuracy": "~0,88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
+            "test_accuracy": "~0.88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
                              "solo 128 imágenes",
             "baseline_test_accuracy": "(sin referencia)",
         },
         "literature": {
-            "test_perplexity": "Zaremba et al. 2014: 114,5 (modelo pequeño, sin dropout), 82,7 (mediano)",
-            "test_accuracy": "LeCun et al. 1998 (LeNet-5, convolucional): 0,9905",
+            "test_perplexity": "Zaremba et al. 2014: 114.5 (modelo pequeño, sin dropout), 82.7 (mediano)",
+            "test_accuracy": "LeCun et al. 1998 (LeNet-5, convolucional): 0.9905",
         },
     },
     "pt": {
@@ -80,7 +82,7 @@ TEXT = {
         "mode": {"full": "completo", "fast": "rápido"},
         "book": "livro inteiro, modo rápido",
         "book_metric": "tempo para executar {n} notebooks ({languages}); memória máxima de um kernel",
-        "book_value": "{minutes:.1f} min; {memory:,.0f} MB",
+        "book_value": "{minutes}; {memory} MB",
         "none": "nenhuma",
         "metrics": {
             "heldout_accuracy": "acurácia em dados reservados (10.000 sequências)",
@@ -177,21 +179,16 @@ def validate(results: dict) -> None:
 
 def _format_value(key: str, value: float, lang: str) -> str:
     if key == "words_per_second":
-        text = f"{value:,.0f}"
-    elif key == "test_perplexity":
-        text = f"{value:.1f}"
-    elif key == "success_rate":
-        text = f"{value:.0%}".replace("%", " %") if lang == "es" else f"{value:.0%}"  # Spanish spaces the sign
-    else:
-        text = f"{value:.4f}"
-    return _localise_number(text, lang)
+        return i18n.format_number(value, digits=0, lang=lang)
+    if key == "test_perplexity":
+        return i18n.format_number(value, digits=1, lang=lang)
+    if key == "success_rate":
+        return i18n.format_percent(value, digits=0, lang=lang)
+    return i18n.format_number(value, digits=4, lang=lang)
 
 
-def _localise_number(text: str, lang: str) -> str:
-    """Swap separators for es and pt: decimal comma, dot between thousands."""
-    if lang == "en":
-        return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+def _minutes(seconds: float, lang: str) -> str:
+    return f"{i18n.format_number(seconds / 60, digits=1, lang=lang)} min"
 
 
 def render_table(results: dict, lang: str) -> str:
@@ -217,7 +214,7 @@ def render_table(results: dict, lang: str) -> str:
         "|" + " --- |" * len(text["header"]),
     ]
     for entry in results["chapters"]:
-        minutes = _localise_number(f"{entry['wall_time_s'] / 60:.1f} min", lang)
+        minutes = _minutes(entry["wall_time_s"], lang)
         for metric in entry["metrics"]:
             source, literature = metric["source"], metric["literature"]
             if lang != "en":  # the results file keeps the English text; the translations are keyed by metric
@@ -228,10 +225,10 @@ def render_table(results: dict, lang: str) -> str:
                      minutes, hardware]
             lines.append("| " + " | ".join(cells) + " |")
     book = results["book_fast"]
-    value = _localise_number(
-        text["book_value"].format(minutes=book["wall_time_s"] / 60, memory=book["peak_memory_mb"]), lang)
+    value = text["book_value"].format(minutes=_minutes(book["wall_time_s"], lang),
+                                      memory=i18n.format_number(book["peak_memory_mb"], digits=0, lang=lang))
     cells = [text["book"], text["book_metric"].format(n=book["notebooks"], languages=", ".join(book["languages"])),
-             "", "", value, _localise_number(f"{book['wall_time_s'] / 60:.1f} min", lang), hardware]
+             "", "", value, _minutes(book["wall_time_s"], lang), hardware]
     lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

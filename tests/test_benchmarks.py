@@ -81,9 +81,11 @@ def test_render_table_in_each_language():
     results = _example()
     en, es, pt = (report.render_table(results, lang) for lang in LANGUAGES)
     assert "| `02_dynamic_rnn` | held-out accuracy (10,000 sequences) | ~0.95 | none | 0.9971 | 2.2 min |" in en
-    assert "0,9971" in es and "0,9971" in pt and "0.9971" not in es
+    # The convention of book/TRANSLATING.md: es decimal point, pt decimal comma and point for thousands.
+    assert "0.9971" in es and "0,9971" in pt and "0.9971" not in pt
+    assert "exactitud en datos reservados (10\u202f000 secuencias)" in es
     assert "between 2026-11-28 and 2026-11-29" in en and "entre el 2026-11-28 y el 2026-11-29" in es
-    assert "5.0 min; 1,500 MB" in en and "5,0 min; 1.500 MB" in pt
+    assert "5.0 min; 1,500 MB" in en and "5,0 min; 1.500 MB" in pt and "5.0 min; 1500 MB" in es
     assert len({table.count("\n") for table in (en, es, pt)}) == 1, "every language has the same rows"
     with pytest.raises(ValueError, match="lang must be one of"):
         report.render_table(results, "fr")

@@ -41,7 +41,7 @@ TEXT = {
         },
     },
     "es": {
-        "header": ["capítulo", "métrica", "cifra del notebook de origen", "literatura", "este curso", "tiempo", "hardware"],
+        "header": ["capítulo", "métrica", "cifra del notebook original", "literatura", "este curso", "tiempo", "hardware"],
         "measured": "Medido {dates} (modo {mode}) en {hardware}.",
         "one_date": "el {0}", "two_dates": "entre el {0} y el {1}",
         "mode": {"full": "completo", "fast": "rápido"},
@@ -76,7 +76,7 @@ TEXT = {
         },
     },
     "pt": {
-        "header": ["capítulo", "métrica", "valor do notebook de origem", "literatura", "este curso", "tempo", "hardware"],
+        "header": ["capítulo", "métrica", "valor do notebook original", "literatura", "este curso", "tempo", "hardware"],
         "measured": "Medido {dates} (modo {mode}) em {hardware}.",
         "one_date": "em {0}", "two_dates": "entre {0} e {1}",
         "mode": {"full": "completo", "fast": "rápido"},

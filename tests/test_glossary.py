@@ -18,11 +18,43 @@ from conftest import LANGUAGES, ROOT
 COLUMN = {"en": 0, "es": 1, "pt": 2}
 """Which column of a glossary row holds each language's term."""
 
-AVOID = {
-    "es": {"cuaderno": "notebook", "puerta": "compuerta", "ritmo de aprendizaje": "tasa de aprendizaje"},
-    "pt": {"caderno": "notebook", "portão": "porta", "taxa de aprendizagem": "taxa de aprendizado"},
+AVOID: dict[str, list[tuple[str, str, str]]] = {
+    "es": [
+        # (a variant the book must not use, as a regular expression; the glossary's term; an example it catches)
+        (r"\bcuadernos?\b", "notebook", "abre el cuaderno"),
+        (r"\bpuertas?\b", "compuerta", "la puerta de olvido"),
+        (r"\britmo de aprendizaje\b", "tasa de aprendizaje", "un ritmo de aprendizaje alto"),
+        (r"\barreglos?\b", "array", "un arreglo de NumPy"),
+        (r"\bmirillas?\b", "peephole", "una LSTM con mirillas"),
+        (r"\bestados? pasados?\b", "estado heredado", "cada una con su propio estado pasado"),
+        (r"\bestados? llevados?\b", "estado heredado", "estado llevado: 120"),
+        (r"\bentradas? del gradiente\b", "componente", "cada entrada del gradiente se recorta"),
+        (r"\bpasos? hacia adelante\b", "propagación hacia adelante", "un paso hacia adelante"),
+        (r"\b(embeddings?|matriz|modelos?) atad[oa]s?\b|\batad[oa]s? \(tied\)", "embeddings compartidos",
+         "embeddings de entrada y salida atados (tied)"),
+        (r"\bnotebook (de origen|fuente)\b", "notebook original", "el notebook de origen"),
+        (r"\bnúcleos? (rápidos? )?(fusionados?|de cuDNN)\b", "kernel fusionado", "usa los núcleos rápidos fusionados"),
+    ],
+    "pt": [
+        (r"\bcadernos?\b", "notebook", "abra o caderno"),
+        (r"\bportões\b|\bportão\b", "porta", "o portão de esquecimento"),
+        (r"\btaxa de aprendizagem\b", "taxa de aprendizado", "uma taxa de aprendizagem alta"),
+        (r"\btreinos?\b", "treinamento", "a perda de treino"),
+        (r"\bolhos? mágicos?\b", "peephole", "uma LSTM com olho mágico"),
+        (r"\bnúcleos? (rápidos? )?(fundidos?|da GPU|de GPU|do cuDNN|de cuDNN)\b", "kernel fundido",
+         "usa os núcleos rápidos fundidos"),
+        (r"\d\.ª", "4ª", "depois da 4.ª época"),
+        (r"\bnotebook[- ](de origem|fonte|base|de partida|de referência)\b|\bcaderno original\b",
+         "notebook original", "o notebook de origem"),
+        (r"\b(CPU|bateria|tela|teclado) de (um|seu) notebook\b", "laptop", "na CPU de um notebook"),
+        (r"\bembeddings? amarrad[oa]s?\b|\bamarrad[oa]s? \(tied\)", "embeddings compartilhados",
+         "embeddings amarrados"),
+        (r"\bestado levado\b", "estado herdado", "estado levado: 120"),
+    ],
 }
-"""Per language: a word the book must not use -> the glossary's term it uses instead."""
+"""Per language: the variants that a translator tends to reach for when the glossary (or
+TRANSLATING.md) chose another word, with the term the book uses instead. The book's pages,
+chapters and assignments must not use them."""
 
 
 def _glossary(lang: str) -> list[list[str]]:
@@ -33,16 +65,17 @@ def _glossary(lang: str) -> list[list[str]]:
     return rows[1:]
 
 
-def _uses(word: str, text: str) -> list[str]:
-    """Every occurrence of ``word`` (or its plural in -s) as a whole word in ``text``, any case."""
-    return re.findall(rf"\b{re.escape(word)}s?\b", text, flags=re.IGNORECASE)
+def _uses(pattern: str, text: str) -> list[str]:
+    """Every match of the regular expression ``pattern`` in ``text``, in any case."""
+    return [m.group(0) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
 
 
 def _texts(lang: str) -> dict[str, str]:
     """Every page, chapter and assignment of one language (glossary excepted), by path."""
     paths = [p for p in (ROOT / "book" / lang).glob("*.md") if p.name != "glossary.md"]
     paths += list((ROOT / "book" / lang).glob("*.ipynb"))
-    paths += list((ROOT / "assignments" / "source").glob(f"*/*_{lang}.ipynb"))
+    paths += list((ROOT / "assignments" / "source").rglob(f"*_{lang}.ipynb"))
+    paths += list((ROOT / "assignments" / "source").rglob(f"*_{lang}.md"))
     texts = {}
     for path in sorted(paths):
         if path.suffix == ".ipynb":
@@ -68,14 +101,25 @@ def test_every_glossary_lists_the_same_terms():
 def test_the_book_uses_the_glossary_terms(lang):
     terms = [row[COLUMN[lang]] for row in _glossary(lang)]
     problems = []
-    for avoid, preferred in AVOID[lang].items():
-        assert any(preferred in term for term in terms), f"{preferred!r} is not a {lang} term of the glossary"
-        for path, text in _texts(lang).items():
+    texts = _texts(lang)
+    assert len(texts) >= 13, f"{lang}: expected the chapters, the pages and the assignments, got {sorted(texts)}"
+    for avoid, preferred, _ in AVOID[lang]:
+        assert any(preferred in term for term in terms) or preferred in {"4ª", "laptop"}, (
+            f"{preferred!r} is not a {lang} term of the glossary")
+        for path, text in texts.items():
             problems += [f"{path}: {used!r}, the glossary says {preferred!r}" for used in _uses(avoid, text)]
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(("lang", "pattern", "preferred", "example"),
+                         [(lang, *entry) for lang in sorted(AVOID) for entry in AVOID[lang]])
+def test_every_variant_is_caught_and_the_glossary_term_is_not(lang, pattern, preferred, example):
+    assert _uses(pattern, example), f"{pattern!r} misses its own example {example!r}"
+    assert not _uses(pattern, preferred), f"{pattern!r} would forbid the glossary's own {preferred!r}"
+
+
 def test_uses_finds_whole_words_and_plurals_in_any_case():
-    assert _uses("cuaderno", "Los Cuadernos del alumnado; un cuaderno.") == ["Cuadernos", "cuaderno"]
-    assert _uses("puerta", "la compuerta de olvido") == []
-    assert _uses("taxa de aprendizagem", "a taxa de aprendizado") == []
+    assert _uses(r"\bcuadernos?\b", "Los Cuadernos del alumnado; un cuaderno.") == ["Cuadernos", "cuaderno"]
+    assert _uses(r"\bpuertas?\b", "la compuerta de olvido") == []
+    assert _uses(r"\btaxa de aprendizagem\b", "a taxa de aprendizado") == []
+    assert _uses(r"\btreinos?\b", "o treinamento") == []

@@ -16,7 +16,7 @@ Example:
     ('12\u202f345.7', '12.345,7')
     >>> i18n.set_language("en")
 
-Numbers follow one convention per language (book/TRANSLATING.md says why):
+Numbers follow one convention per language (TRANSLATING.md says why):
 
 * ``en``: ``12,345.7`` and ``12.3%`` (CLDR ``en``).
 * ``es``: ``12 345.7`` and ``12.3 %``: decimal point and a narrow no-break
@@ -26,7 +26,7 @@ Numbers follow one convention per language (book/TRANSLATING.md says why):
   thousands (CLDR ``pt_BR``, Brazilian usage).
 
 Messages live in ``locale/<lang>/LC_MESSAGES/course_utils.po`` (compiled to
-``.mo``, shipped in the package); see book/TRANSLATING.md to add one.
+``.mo``, shipped in the package); see TRANSLATING.md to add one.
 """
 
 from __future__ import annotations

@@ -248,3 +248,75 @@ def test_classroom_workflow_commands_grade_locally(exports, expected, tmp_path, 
             points += step["with"]["max-score"] if done.returncode == 0 else 0
     assert points == sum(expected[kind].values())
     assert all(("Passou." in line) or ("Não passou:" in line) for line in lines)
+
+
+# --------------------------------------------------------------------------- without bubblewrap, as root
+def _python_for_nobody(work: Path) -> str:
+    """An interpreter with this environment's packages that uid 65534 can run (Gradescope's /autograder/venv)."""
+    probe = [sys.executable, "-c", "import numpy"]
+    try:
+        if subprocess.run(probe, preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),
+                          capture_output=True, timeout=120).returncode == 0:
+            return sys.executable
+    except (OSError, subprocess.SubprocessError):  # the interpreter sits where nobody cannot reach (/root)
+        pass
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = shutil.which(version, path="/usr/local/bin:/usr/bin:/bin")
+    assert system, f"no system {version} that the user nobody could run"
+    subprocess.run([system, "-m", "venv", "--without-pip", str(work / "venv")], check=True, timeout=120)
+    import site
+
+    site_dir = next((work / "venv" / "lib").glob("python*/site-packages"))
+    (site_dir / "course_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return str(work / "venv" / "bin" / "python")
+
+
+def test_gradescope_without_bubblewrap_runs_student_code_as_nobody(exports):
+    """As root without bubblewrap (Gradescope's container), student code runs as nobody and cannot read the tests."""
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="ins-nobody-"))
+    try:
+        work.chmod(0o755)
+        root = _fake_autograder(exports, work / "autograder")
+        notebook = _submission("en", "correct")
+        for cell in notebook["cells"]:
+            if cell["id"] == "lstm-step":
+                cell["source"] = (
+                    "# EXERCISE: lstm_step\nimport os\n"
+                    f"try:\n    SEEN = open({str(root / 'source' / 'grader' / 'settings.json')!r}).read()[:20]\n"
+                    "except Exception as error:\n    SEEN = type(error).__name__\n"
+                    "def lstm_step(x, h_prev, c_prev, W, U, b):\n"
+                    "    raise RuntimeError(f'uid={os.getuid()} read={SEEN}')\n")
+        (root / "submission" / "answer.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+        python = _python_for_nobody(work) if os.geteuid() == 0 else sys.executable
+        env = dict(ENV, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python, COURSE_GRADING_SANDBOX="none")
+        done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        data = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+        validate_gradescope_results(data)
+        assert data["extra_data"]["sandbox"] == "none"
+        assert [t["score"] for t in data["tests"]] == [0, 0, 1, 2]  # the other exercise is still graded
+        if os.geteuid() == 0:
+            assert data["extra_data"]["run_as"] == "nobody"
+            assert "uid=65534 read=PermissionError" in data["tests"][0]["output"]
+        else:
+            assert data["extra_data"]["run_as"] == f"uid {os.geteuid()}"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_every_assignment_exports_with_its_requirements(tmp_path):
+    for name in build.assignments():
+        archive = build.build_gradescope(name, tmp_path)
+        with zipfile.ZipFile(archive) as zipped:
+            needs = zipped.read("requirements.txt").decode().split()
+            grading_sources = [n for n in zipped.namelist() if n.startswith("grader/course/source/")]
+        assert [n.split("==")[0] for n in needs] == (["numpy", "tensorflow-cpu", "keras"] if name.startswith("ch05")
+                                                     else ["numpy"])
+        assert len(grading_sources) == 3
+    with pytest.raises(ValueError, match="hidden_visibility must be one of"):
+        build.build_gradescope(build.assignments()[0], tmp_path, hidden_visibility="soon")
+    with pytest.raises(ValueError, match="sandbox must be one of"):
+        adapter.resolve_sandbox("docker")

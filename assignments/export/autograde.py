@@ -90,8 +90,9 @@ def gradescope(root: Path) -> int:
             report = feedback.gradescope_failure(tests, "no_notebook", visibility)
         else:
             report = feedback.gradescope_results(result, visibility, notes)
-            print(f"graded {result['notebook']} (language {result['lang']}, sandbox {result['sandbox']}, "
-                  f"student code as {result['run_as']}): {result['score']:g} / {result['max_score']:g}")
+            where = "in bubblewrap" if result["run_as"] == "bubblewrap" else f"without bubblewrap, as {result['run_as']}"
+            print(f"graded {result['notebook']} (language {result['lang']}, student code {where}): "
+                  f"{result['score']:g} / {result['max_score']:g}")
     except Exception as error:  # noqa: BLE001 - the student must get a results.json whatever happens
         traceback.print_exc()
         try:

@@ -6,9 +6,16 @@ carries two copies of it: the "Open in Colab" badge in its first cell, and
 the `pip install git+...` line of its setup cell. This tool checks them
 (default) or rewrites them (`--write`) from `_config.yml`.
 
+It covers the chapters (`book/<lang>/*.ipynb`), the assignments' sources
+(`assignments/source/`, whose badge opens the student notebook generated
+from them) and student notebooks (`assignments/release/`), and the links to
+the repository and to Colab on the instructors' pages (`book/<lang>/instructors.md`).
+`--write` rewrites the chapters, sources and pages, then regenerates
+`assignments/release/` from the sources (`assignments/tools/release.py`).
+
 Usage:
     python tools/colab_links.py            # check; exit 1 and list problems
-    python tools/colab_links.py --write    # rewrite badges and install lines
+    python tools/colab_links.py --write    # rewrite badges, install lines and links
 """
 
 from __future__ import annotations
@@ -29,6 +36,10 @@ __all__ = [
     "notebook_problems",
     "rewrite_notebook",
     "book_notebooks",
+    "assignment_notebooks",
+    "page_problems",
+    "rewrite_page",
+    "instructor_pages",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +94,12 @@ def _setup_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if c.cell_type == "code" and _INSTALL_URL.search(c.source)]
 
 
-def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> list[str]:
-    """List what is wrong with a notebook's badge and install cell (empty when all is right)."""
+def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT, opens: str | None = None) -> list[str]:
+    """List what is wrong with a notebook's badge and install cell (empty when all is right).
+
+    ``opens`` is the notebook (a path from the repository root) the badge must
+    open; by default the notebook itself.
+    """
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     nb = nbformat.read(path, as_version=4)
     problems = []
@@ -93,7 +108,7 @@ def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> 
         problems.append(f"{rel}: the first cell must be markdown starting with the title ('# ...').")
     else:
         urls = _BADGE_URL.findall(first.source)
-        want = badge_url(repo, branch, rel)
+        want = badge_url(repo, branch, opens or rel)
         if urls != [want]:
             problems.append(f"{rel}: the first cell must hold one Colab badge linking to {want} (found {urls}).")
         if BADGE_IMAGE not in first.source:
@@ -111,13 +126,16 @@ def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> 
     return problems
 
 
-def rewrite_notebook(path: Path, repo: str, branch: str, root: Path = ROOT) -> bool:
-    """Point the notebook's badge and install line at ``repo``/``branch``; return True if it changed."""
+def rewrite_notebook(path: Path, repo: str, branch: str, root: Path = ROOT, opens: str | None = None) -> bool:
+    """Point the notebook's badge (at ``opens``, default itself) and install line at ``repo``/``branch``.
+
+    Returns True if the notebook changed.
+    """
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     nb = nbformat.read(path, as_version=4)
     changed = False
     if nb.cells and nb.cells[0].cell_type == "markdown":
-        new = _BADGE_URL.sub(badge_url(repo, branch, rel), nb.cells[0].source)
+        new = _BADGE_URL.sub(badge_url(repo, branch, opens or rel), nb.cells[0].source)
         changed |= new != nb.cells[0].source
         nb.cells[0].source = new
     for cell in _setup_cells(nb):
@@ -134,19 +152,80 @@ def book_notebooks(root: Path = ROOT) -> list[Path]:
     return sorted((root / "book").glob("*/*.ipynb"))
 
 
+def assignment_notebooks(root: Path = ROOT) -> list[tuple[Path, str]]:
+    """Every assignment notebook, with the notebook its Colab badge opens (a path from ``root``).
+
+    A student notebook (``assignments/release/``) opens itself; a source
+    (``assignments/source/``) opens the student notebook generated from it,
+    since the release copies the source's badge.
+    """
+    found = []
+    for kind in ("source", "release"):
+        for path in sorted((root / "assignments" / kind).glob("*/*.ipynb")):
+            found.append((path, f"assignments/release/{path.parent.name}/{path.name}"))
+    return found
+
+
+_PAGE_COLAB = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[^/\s)]+/")
+_PAGE_GITHUB = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/blob/[^/\s)]+/")
+
+
+def instructor_pages(root: Path = ROOT) -> list[Path]:
+    """The instructors' pages, which link to the student notebooks in Colab and to the repository."""
+    return sorted((root / "book").glob("*/instructors.md"))
+
+
+def page_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> list[str]:
+    """List the Colab and GitHub links of a markdown page that do not point at ``repo``/``branch``."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    text = path.read_text(encoding="utf-8")
+    wrong = [url for url in _PAGE_COLAB.findall(text) if url != f"https://colab.research.google.com/github/{repo}/blob/{branch}/"]
+    wrong += [url for url in _PAGE_GITHUB.findall(text) if url != f"https://github.com/{repo}/blob/{branch}/"]
+    return [f"{rel}: link {url}... must point at {repo}@{branch}" for url in wrong]
+
+
+def rewrite_page(path: Path, repo: str, branch: str) -> bool:
+    """Point a markdown page's Colab and GitHub links at ``repo``/``branch``; return True if it changed."""
+    text = path.read_text(encoding="utf-8")
+    new = _PAGE_COLAB.sub(f"https://colab.research.google.com/github/{repo}/blob/{branch}/", text)
+    new = _PAGE_GITHUB.sub(f"https://github.com/{repo}/blob/{branch}/", new)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def _regenerate_release() -> None:
+    """Regenerate the student notebooks from the rewritten sources (nbgrader, see assignments/README.md)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("release", ROOT / "assignments" / "tools" / "release.py")
+    release = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(release)
+    release.main([])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write", action="store_true", help="rewrite badges and install lines from _config.yml")
+    parser.add_argument("--write", action="store_true",
+                        help="rewrite badges, install lines and links from _config.yml, then regenerate assignments/release")
     args = parser.parse_args(argv)
     repo, branch = read_repository()
     if args.write:
-        for path in book_notebooks():
-            if rewrite_notebook(path, repo, branch):
+        sources = [(p, opens) for p, opens in assignment_notebooks() if p.parent.parent.name == "source"]
+        for path, opens in [(p, None) for p in book_notebooks()] + sources:
+            if rewrite_notebook(path, repo, branch, opens=opens):
                 print(f"rewrote {path.relative_to(ROOT)}")
-    problems = [p for path in book_notebooks() for p in notebook_problems(path, repo, branch)]
+        for path in instructor_pages():
+            if rewrite_page(path, repo, branch):
+                print(f"rewrote {path.relative_to(ROOT)}")
+        _regenerate_release()
+    notebooks = [(p, None) for p in book_notebooks()] + assignment_notebooks()
+    problems = [p for path, opens in notebooks for p in notebook_problems(path, repo, branch, opens=opens)]
+    problems += [p for path in instructor_pages() for p in page_problems(path, repo, branch)]
     for problem in problems:
         print(problem)
-    print(f"{len(book_notebooks())} notebooks checked against {repo}@{branch}: {len(problems)} problems")
+    print(f"{len(notebooks)} notebooks and {len(instructor_pages())} pages checked against {repo}@{branch}: "
+          f"{len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -1,0 +1,7 @@
+"""``python -m assignments.export``: see :mod:`assignments.export.build`."""
+
+import sys
+
+from .build import main
+
+sys.exit(main())

@@ -380,7 +380,8 @@ def plot_memory_results(
 ) -> Axes:
     """Draw held-out accuracy against the lag: one line per cell type (mean over seeds), a dot per seed.
 
-    A dashed grey line marks the chance accuracy ``1 / num_symbols``.
+    Each cell type has its own marker and line style, so that lines which
+    coincide (two cells at 100 %) stay visible. A dashed grey line marks the chance accuracy ``1 / num_symbols``.
 
     Args:
         results: What :func:`run_memory_experiment` returned.
@@ -407,12 +408,15 @@ def plot_memory_results(
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     lags = np.array(config.lags)
-    for cell_type in config.cell_types:
+    styles = [("o", "-"), ("s", "--"), ("^", "-.")]           # lines that coincide stay visible
+    for k, cell_type in enumerate(config.cell_types):
         means = [results.mean_accuracy(cell_type, lag) for lag in config.lags]
-        (line,) = ax.plot(lags, means, marker="o", linewidth=2, label=cell_type)
+        marker, linestyle = styles[k % len(styles)]
+        (line,) = ax.plot(lags, means, marker=marker, linestyle=linestyle, linewidth=2, markersize=7,
+                          label=cell_type, alpha=0.9)
         for lag in config.lags:
             seeds = results.accuracies(cell_type, lag)
-            ax.scatter(np.full(seeds.shape, lag), seeds, color=line.get_color(), alpha=0.35, s=18)
+            ax.scatter(np.full(seeds.shape, lag), seeds, color=line.get_color(), marker=marker, alpha=0.3, s=18)
     ax.axhline(config.chance_accuracy, color="gray", linestyle="--", linewidth=1, label=chance_label)
     ax.set_ylim(0.0, 1.05)
     ax.set_xticks(lags)

@@ -62,7 +62,18 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("01_rnn_theory", ()),
+    Chapter(
+        "01_rnn_theory",
+        tuple(
+            Metric(
+                f"recall_{end}_lag_{cell.lower()}",
+                f'memory_results.mean_accuracy("{cell}", memory_config.lags[{index}])',
+                source="not measured (no trained comparison of cells)",
+            )
+            for cell in ("SimpleRNN", "GRU", "LSTM")
+            for end, index in (("shortest", 0), ("longest", -1))
+        ),
+    ),
     Chapter(
         "02_dynamic_rnn",
         (

@@ -38,6 +38,12 @@ TEXT = {
             "words_per_second": "training speed (words per second)",
             "inference_max_error": "one-step inference, largest error over 100 steps (worst seed)",
             "success_rate": "seeds with inference error <= 0.05, no restart",
+            "recall_shortest_lag_simplernn": "recall after the shortest lag, SimpleRNN: held-out accuracy (mean of seeds)",
+            "recall_longest_lag_simplernn": "recall after the longest lag, SimpleRNN: held-out accuracy (mean of seeds)",
+            "recall_shortest_lag_gru": "recall after the shortest lag, GRU: held-out accuracy (mean of seeds)",
+            "recall_longest_lag_gru": "recall after the longest lag, GRU: held-out accuracy (mean of seeds)",
+            "recall_shortest_lag_lstm": "recall after the shortest lag, LSTM: held-out accuracy (mean of seeds)",
+            "recall_longest_lag_lstm": "recall after the longest lag, LSTM: held-out accuracy (mean of seeds)",
         },
     },
     "es": {
@@ -57,6 +63,12 @@ TEXT = {
             "words_per_second": "velocidad de entrenamiento (palabras por segundo)",
             "inference_max_error": "inferencia paso a paso, mayor error en 100 pasos (peor semilla)",
             "success_rate": "semillas con error de inferencia <= 0.05, sin reinicio",
+            "recall_shortest_lag_simplernn": "recordar tras el retardo más corto, SimpleRNN: exactitud con datos reservados (media de semillas)",
+            "recall_longest_lag_simplernn": "recordar tras el retardo más largo, SimpleRNN: exactitud con datos reservados (media de semillas)",
+            "recall_shortest_lag_gru": "recordar tras el retardo más corto, GRU: exactitud con datos reservados (media de semillas)",
+            "recall_longest_lag_gru": "recordar tras el retardo más largo, GRU: exactitud con datos reservados (media de semillas)",
+            "recall_shortest_lag_lstm": "recordar tras el retardo más corto, LSTM: exactitud con datos reservados (media de semillas)",
+            "recall_longest_lag_lstm": "recordar tras el retardo más largo, LSTM: exactitud con datos reservados (media de semillas)",
         },
         "sources": {
             "heldout_accuracy": "~0.95 de exactitud en un minilote de entrenamiento a los 2000 pasos (TF2); "
@@ -69,6 +81,12 @@ TEXT = {
             "test_accuracy": "~0.88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
                              "solo 128 imágenes",
             "baseline_test_accuracy": "(sin referencia)",
+            "recall_shortest_lag_simplernn": "no medido (sin comparación entrenada de celdas)",
+            "recall_longest_lag_simplernn": "no medido (sin comparación entrenada de celdas)",
+            "recall_shortest_lag_gru": "no medido (sin comparación entrenada de celdas)",
+            "recall_longest_lag_gru": "no medido (sin comparación entrenada de celdas)",
+            "recall_shortest_lag_lstm": "no medido (sin comparación entrenada de celdas)",
+            "recall_longest_lag_lstm": "no medido (sin comparación entrenada de celdas)",
         },
         "literature": {
             "test_perplexity": "Zaremba et al. 2014: 114.5 (modelo pequeño, sin dropout), 82.7 (mediano)",
@@ -92,6 +110,12 @@ TEXT = {
             "words_per_second": "velocidade de treinamento (palavras por segundo)",
             "inference_max_error": "inferência passo a passo, maior erro em 100 passos (pior semente)",
             "success_rate": "sementes com erro de inferência <= 0,05, sem reinício",
+            "recall_shortest_lag_simplernn": "lembrar depois da menor defasagem, SimpleRNN: acurácia em dados reservados (média das sementes)",
+            "recall_longest_lag_simplernn": "lembrar depois da maior defasagem, SimpleRNN: acurácia em dados reservados (média das sementes)",
+            "recall_shortest_lag_gru": "lembrar depois da menor defasagem, GRU: acurácia em dados reservados (média das sementes)",
+            "recall_longest_lag_gru": "lembrar depois da maior defasagem, GRU: acurácia em dados reservados (média das sementes)",
+            "recall_shortest_lag_lstm": "lembrar depois da menor defasagem, LSTM: acurácia em dados reservados (média das sementes)",
+            "recall_longest_lag_lstm": "lembrar depois da maior defasagem, LSTM: acurácia em dados reservados (média das sementes)",
         },
         "sources": {
             "heldout_accuracy": "~0,95 de acurácia em um minilote de treinamento aos 2.000 passos (TF2); "
@@ -103,6 +127,12 @@ TEXT = {
             "words_per_second": "não informada",
             "test_accuracy": "~0,88 de acurácia em um minilote de treinamento; acurácia de teste em apenas 128 imagens",
             "baseline_test_accuracy": "(sem referência)",
+            "recall_shortest_lag_simplernn": "não medido (sem comparação treinada de células)",
+            "recall_longest_lag_simplernn": "não medido (sem comparação treinada de células)",
+            "recall_shortest_lag_gru": "não medido (sem comparação treinada de células)",
+            "recall_longest_lag_gru": "não medido (sem comparação treinada de células)",
+            "recall_shortest_lag_lstm": "não medido (sem comparação treinada de células)",
+            "recall_longest_lag_lstm": "não medido (sem comparação treinada de células)",
         },
         "literature": {
             "test_perplexity": "Zaremba et al. 2014: 114,5 (modelo pequeno, sem dropout), 82,7 (médio)",

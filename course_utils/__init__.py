@@ -6,13 +6,14 @@ Modules:
     plotting:  the figures chapters share (curves, bars, example sequences).
     checks:    self-checks for the exercises, in English, Spanish and Portuguese.
     cells:     split Keras's fused RNN/LSTM/GRU weights into per-gate matrices and back.
-    diagrams:  unrolled-graph drawings and gradient-norm plots.
+    diagrams:  unrolled-graph drawings, LSTM and GRU cell drawings, gradient-norm and gate plots.
     bptt:      the palindrome series, a checked NumPy BPTT, and chapter 3's truncated-BPTT training loop.
     mnist:     the MNIST digits, online through Keras or offline from checksummed IDX files.
     images:    image grids and confusion matrices.
     validation: argument checks the other modules share.
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
+    memory:    long-range memory, trained: the recall task and a SimpleRNN/GRU/LSTM experiment over lags and seeds.
     i18n:      the reader's language, set once per notebook (`set_language("es")`).
 """
 

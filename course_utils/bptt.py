@@ -5,7 +5,8 @@ same code inline; this module adds input validation, so that exercises and
 grading can compare a reader's gradients with trusted ones. The NumPy part
 (forward pass, BPTT, finite differences) needs no TensorFlow;
 :func:`train_palindrome_rnn`, the chapter's truncated-BPTT training loop
-for many seeds at once, imports TensorFlow when called, so that benchmarks
+for many seeds at once (its settings travel together in a
+:class:`PalindromeConfig`), imports TensorFlow when called, so that benchmarks
 run the same code as the notebook.
 
 The network reads a sequence ``x_1 .. x_T`` (one row of ``xs`` per step) from
@@ -50,6 +51,7 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "CLIP_MODES",
+    "PalindromeConfig",
     "PalindromeRun",
     "train_palindrome_rnn",
 ]
@@ -486,30 +488,81 @@ def _quiet_tensorflow(tf):
         logger.setLevel(level)
 
 
-def train_palindrome_rnn(
-    seeds: Sequence[int],
-    *,
-    window: int = 10,
-    steps: int = 1500,
-    hidden_size: int = 8,
-    streams: int = 10,
-    init_scale: float = 0.3,
-    learning_rate: float = 0.02,
-    decay: bool = True,
-    adam_beta_1: float = 0.95,
-    adam_epsilon: float = 1e-3,
-    noise: float = 0.03,
-    clip: str | None = "value",
-    clip_threshold: float = 4.0,
-    warmup_steps: int = 200,
-    eval_steps: int = 100,
-) -> PalindromeRun:
+@dataclass(frozen=True)
+class PalindromeConfig:
+    """The settings of :func:`train_palindrome_rnn`, checked when the config is created.
+
+    The defaults are chapter 3's design; ``dataclasses.replace(config, streams=1)``
+    changes one setting and checks it again.
+
+    Attributes:
+        window: Truncation length ``k``, steps per window (>= 1).
+        steps: Gradient steps, one window each (>= 1).
+        hidden_size: Units of the hidden state (>= 1).
+        streams: Shifted copies of the series per window, the batch size (>= 1).
+        init_scale: Standard deviation of the initial weights (> 0).
+        learning_rate: Adam's (initial) learning rate (> 0).
+        decay: Decay the learning rate to 0 along a cosine curve.
+        adam_beta_1: Adam's first-moment decay, in [0, 1).
+        adam_epsilon: Adam's epsilon (> 0).
+        noise: Standard deviation of the input noise during training (>= 0).
+        clip: ``"value"``, ``"norm"`` or None, see :data:`CLIP_MODES`.
+        clip_threshold: Bound of the clipping (> 0).
+        warmup_steps: Inference steps run before scoring (>= 0).
+        eval_steps: Inference steps scored (>= 1).
+
+    Raises:
+        TypeError: A setting has the wrong type.
+        ValueError: A setting is out of range.
+
+    Example:
+        >>> PalindromeConfig(streams=1).streams
+        1
+    """
+
+    window: int = 10
+    steps: int = 1500
+    hidden_size: int = 8
+    streams: int = 10
+    init_scale: float = 0.3
+    learning_rate: float = 0.02
+    decay: bool = True
+    adam_beta_1: float = 0.95
+    adam_epsilon: float = 1e-3
+    noise: float = 0.03
+    clip: str | None = "value"
+    clip_threshold: float = 4.0
+    warmup_steps: int = 200
+    eval_steps: int = 100
+
+    def __post_init__(self) -> None:
+        require_int("window", self.window, 1)
+        require_int("steps", self.steps, 1)
+        require_int("hidden_size", self.hidden_size, 1)
+        require_int("streams", self.streams, 1)
+        require_int("warmup_steps", self.warmup_steps, 0)
+        require_int("eval_steps", self.eval_steps, 1)
+        _require_positive("init_scale", self.init_scale)
+        _require_positive("learning_rate", self.learning_rate)
+        _require_positive("adam_epsilon", self.adam_epsilon)
+        _require_positive("noise", self.noise, allow_zero=True)
+        _require_positive("clip_threshold", self.clip_threshold)
+        if _require_positive("adam_beta_1", self.adam_beta_1, allow_zero=True) >= 1:
+            raise ValueError(f"`adam_beta_1` must be in [0, 1) (got adam_beta_1={self.adam_beta_1}).")
+        if not isinstance(self.decay, bool):
+            raise TypeError(f"`decay` must be True or False (got {self.decay!r}).")
+        if self.clip not in CLIP_MODES:
+            raise ValueError(f"`clip` must be one of {CLIP_MODES} (got clip={self.clip!r}).")
+
+
+def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None = None) -> PalindromeRun:
     """Train one plain RNN per seed on the palindrome series with truncated BPTT, then test it one step at a time.
 
     This is the training loop of chapter 3, with one more axis in front of
     every tensor: the models. The models share nothing (each has its own
     weights, its own noise, its own Adam moments), so training ten seeds costs
-    about as much as training one. For every seed:
+    about as much as training one. For every seed, with the settings of
+    ``config``:
 
     * the weights come from :func:`init_rnn_params` with ``scale=init_scale``;
     * each gradient step reads window ``i`` of ``streams`` copies of the series
@@ -528,30 +581,18 @@ def train_palindrome_rnn(
 
     Args:
         seeds: One non-negative integer per model; not empty.
-        window: Truncation length ``k``, steps per window (>= 1).
-        steps: Gradient steps, one window each (>= 1).
-        hidden_size: Units of the hidden state (>= 1).
-        streams: Shifted copies of the series per window, the batch size (>= 1).
-        init_scale: Standard deviation of the initial weights (> 0).
-        learning_rate: Adam's (initial) learning rate (> 0).
-        decay: Decay the learning rate to 0 along a cosine curve.
-        adam_beta_1: Adam's first-moment decay, in [0, 1).
-        adam_epsilon: Adam's epsilon (> 0).
-        noise: Standard deviation of the input noise during training (>= 0).
-        clip: ``"value"``, ``"norm"`` or None, see :data:`CLIP_MODES`.
-        clip_threshold: Bound of the clipping (> 0).
-        warmup_steps: Inference steps run before scoring (>= 0).
-        eval_steps: Inference steps scored (>= 1).
+        config: The settings, see :class:`PalindromeConfig`; its defaults when None.
 
     Returns:
         A :class:`PalindromeRun`.
 
     Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or ``seeds`` is empty.
+        TypeError: ``seeds`` is not a list of integers, or ``config`` is not a
+            :class:`PalindromeConfig`.
+        ValueError: ``seeds`` is empty or holds a negative number.
 
     Example:
-        >>> run = train_palindrome_rnn([0, 1], steps=300)  # doctest: +SKIP
+        >>> run = train_palindrome_rnn([0, 1], PalindromeConfig(steps=300))  # doctest: +SKIP
         >>> run.max_errors.shape, run.losses.shape  # doctest: +SKIP
         ((2,), (300, 2))
     """
@@ -560,24 +601,15 @@ def train_palindrome_rnn(
     if len(seeds) == 0:
         raise ValueError("`seeds` must hold at least one seed (got an empty list).")
     seeds = tuple(require_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds))
-    window = require_int("window", window, 1)
-    steps = require_int("steps", steps, 1)
-    hidden_size = require_int("hidden_size", hidden_size, 1)
-    streams = require_int("streams", streams, 1)
-    warmup_steps = require_int("warmup_steps", warmup_steps, 0)
-    eval_steps = require_int("eval_steps", eval_steps, 1)
-    init_scale = _require_positive("init_scale", init_scale)
-    learning_rate = _require_positive("learning_rate", learning_rate)
-    adam_epsilon = _require_positive("adam_epsilon", adam_epsilon)
-    noise = _require_positive("noise", noise, allow_zero=True)
-    clip_threshold = _require_positive("clip_threshold", clip_threshold)
-    adam_beta_1 = _require_positive("adam_beta_1", adam_beta_1, allow_zero=True)
-    if adam_beta_1 >= 1:
-        raise ValueError(f"`adam_beta_1` must be in [0, 1) (got adam_beta_1={adam_beta_1}).")
-    if not isinstance(decay, bool):
-        raise TypeError(f"`decay` must be True or False (got {decay!r}).")
-    if clip not in CLIP_MODES:
-        raise ValueError(f"`clip` must be one of {CLIP_MODES} (got clip={clip!r}).")
+    config = PalindromeConfig() if config is None else config
+    if not isinstance(config, PalindromeConfig):
+        raise TypeError(f"`config` must be a PalindromeConfig or None (got {type(config).__name__}); "
+                        "build one with PalindromeConfig(window=..., ...).")
+    window, steps, hidden_size, streams = config.window, config.steps, config.hidden_size, config.streams
+    init_scale, learning_rate, decay = config.init_scale, config.learning_rate, config.decay
+    adam_beta_1, adam_epsilon, noise = config.adam_beta_1, config.adam_epsilon, config.noise
+    clip, clip_threshold = config.clip, config.clip_threshold
+    warmup_steps, eval_steps = config.warmup_steps, config.eval_steps
 
     import keras  # noqa: PLC0415 - TensorFlow only when training
     import tensorflow as tf  # noqa: PLC0415

@@ -1,4 +1,4 @@
-"""Figures that explain recurrent networks: unrolled graphs and gradients through time.
+"""Figures that explain recurrent networks: unrolled graphs, cells, gradients through time, gates.
 
 :func:`draw_unrolled` draws an RNN unrolled over a few steps, with boxes for
 the cell, arrows for the state carried from step to step, and inputs and
@@ -7,7 +7,14 @@ one-to-many, many-to-one and many-to-many problems. :func:`plot_gradient_norms`
 draws how the norm of a gradient changes with the number of steps it travels
 back, on a log scale, optionally with dashed theoretical bounds.
 
-Both draw on a Matplotlib ``Axes`` (a new figure when ``ax`` is None) and
+:func:`draw_lstm_cell` and :func:`draw_gru_cell` draw the inside of one
+LSTM or GRU step in the style of Olah's "Understanding LSTM Networks": the
+states as lines through the cell, the gates as boxes, element-wise operations
+as circles; their labels are in the reader's language (see
+:mod:`course_utils.i18n`). :func:`plot_gate_activations` draws the gate values
+of a trained cell over a sequence, one heat map per gate.
+
+All draw on a Matplotlib ``Axes`` (a new figure when ``ax`` is None) and
 return it. Text that a reader sees (titles, axis labels, the cell's name) is
 passed in, in the page's language; the math labels ($x_t$, $h_t$, $y_t$) are
 the same in every language. Call ``plt.show()`` at the end of the cell.
@@ -23,11 +30,11 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_utils import i18n
 
-__all__ = ["draw_unrolled", "plot_gradient_norms"]
+__all__ = ["draw_unrolled", "draw_lstm_cell", "draw_gru_cell", "plot_gradient_norms", "plot_gate_activations"]
 
 _SPACING = 2.2          # horizontal distance between two steps
 _BOX_W, _BOX_H = 1.3, 0.9
@@ -257,3 +264,288 @@ def plot_gradient_norms(
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=9)
     return i18n.localize_axes(ax)  # the distances, in the notebook's language; the log axis keeps 10^k
+
+
+# --- inside one cell -----------------------------------------------------------
+
+CELL_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "lstm_title": "Inside an LSTM cell", "gru_title": "Inside a GRU cell",
+        "forget": "forget\ngate", "input": "input\ngate", "candidate": "candidate", "output": "output\ngate",
+        "update": "update\ngate", "reset": "reset\ngate",
+        "cell_state": "cell state: the memory's path", "hidden_state": "hidden state",
+    },
+    "es": {
+        "lstm_title": "Dentro de una celda LSTM", "gru_title": "Dentro de una celda GRU",
+        "forget": "compuerta\nde olvido", "input": "compuerta\nde entrada", "candidate": "candidato",
+        "output": "compuerta\nde salida", "update": "compuerta de\nactualización", "reset": "compuerta\nde reinicio",
+        "cell_state": "estado de la celda: el camino de la memoria", "hidden_state": "estado oculto",
+    },
+    "pt": {
+        "lstm_title": "Dentro de uma célula LSTM", "gru_title": "Dentro de uma célula GRU",
+        "forget": "porta de\nesquecimento", "input": "porta de\nentrada", "candidate": "candidato",
+        "output": "porta de\nsaída", "update": "porta de\natualização", "reset": "porta de\nreinicialização",
+        "cell_state": "estado da célula: o caminho da memória", "hidden_state": "estado oculto",
+    },
+}
+"""The words :func:`draw_lstm_cell` and :func:`draw_gru_cell` write, per language."""
+
+_GATE_COLOR = "#f6d8a8"
+_LAYER_EDGE = "#a0522d"
+_OP_COLOR = "#f9e0e0"
+_STATE_COLOR = "#2b5d8a"
+
+
+def _layer(ax: Axes, x: float, y: float, symbol: str, caption: str) -> None:
+    """A learned layer: a box with its activation, its name written below."""
+    ax.add_patch(FancyBboxPatch((x - 0.38, y - 0.3), 0.76, 0.6, boxstyle="round,pad=0.04",
+                                facecolor=_GATE_COLOR, edgecolor=_LAYER_EDGE, linewidth=1.3, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=12, zorder=4)
+    ax.text(x, y - 0.42, caption, ha="center", va="top", fontsize=7.5, color="#5a3310", zorder=4,
+            bbox=dict(facecolor="#f4f8fc", edgecolor="none", pad=0.3))
+
+
+def _op(ax: Axes, x: float, y: float, symbol: str) -> None:
+    """An element-wise operation: a circle with its symbol."""
+    ax.add_patch(Circle((x, y), 0.24, facecolor=_OP_COLOR, edgecolor="#a33", linewidth=1.2, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=11 if len(symbol) < 3 else 7, zorder=4)
+
+
+def _path(ax: Axes, points: Sequence[tuple[float, float]], *, color: str = "#333333", width: float = 1.4) -> None:
+    """A polyline whose last segment ends in an arrow head."""
+    xs, ys = zip(*points)
+    ax.plot(xs[:-1] + (xs[-1],), ys[:-1] + (ys[-1],), color=color, linewidth=width, zorder=1,
+            solid_capstyle="round")
+    _arrow(ax, points[-2], points[-1], color=color, linewidth=width, mutation_scale=11)
+
+
+def _cell_frame(ax: Axes, width: float, height: float) -> None:
+    ax.add_patch(FancyBboxPatch((0.0, 0.0), width, height, boxstyle="round,pad=0.1",
+                                facecolor="#f4f8fc", edgecolor=_EDGE_COLOR, linewidth=1.5, zorder=0))
+
+
+def _labels(lang: str | None) -> dict[str, str]:
+    return CELL_LABELS[i18n.resolve_language(lang)]
+
+
+def _finish_cell(ax: Axes, title: str, width: float, height: float) -> Axes:
+    ax.set_xlim(-1.6, width + 1.6)
+    ax.set_ylim(-1.2, height + 0.9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    return ax
+
+
+def draw_lstm_cell(*, title: str | None = None, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Draw one LSTM step: the cell-state path on top, the three gates and the candidate below.
+
+    The cell state $c_{t-1}$ runs straight through the top of the cell,
+    touched only by an element-wise product with the forget gate $f_t$ and a
+    sum with the gated candidate $i_t \\odot g_t$: the path of
+    $c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$. The previous output
+    $h_{t-1}$ and the input $x_t$ feed all four layers; the output gate $o_t$
+    picks what of $\\tanh(c_t)$ leaves as $h_t$.
+
+    Args:
+        title: Title of the drawing; the page's words for "Inside an LSTM cell" when None.
+        lang: Language of the labels, ``"en"``, ``"es"`` or ``"pt"``; the
+            notebook's (:func:`course_utils.i18n.get_language`) when None.
+        ax: Where to draw; a new figure when None.
+
+    Returns:
+        The Axes drawn on (axis lines hidden, equal aspect).
+
+    Raises:
+        ValueError: ``lang`` is not one of the course's languages.
+
+    Example:
+        >>> ax = draw_lstm_cell(lang="es")
+    """
+    words = _labels(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5))
+    width, height = 9.0, 5.0
+    top, bottom, gates_y = 4.2, 0.6, 2.2
+    _cell_frame(ax, width, height)
+    # the cell state: a straight path with one product and one sum
+    _path(ax, [(-1.3, top), (1.7 - 0.25, top)], color=_STATE_COLOR, width=2.4)
+    _path(ax, [(1.7 + 0.25, top), (4.8 - 0.25, top)], color=_STATE_COLOR, width=2.4)
+    _path(ax, [(4.8 + 0.25, top), (width + 1.3, top)], color=_STATE_COLOR, width=2.4)
+    _op(ax, 1.7, top, "×")
+    _op(ax, 4.8, top, "+")
+    ax.text(-1.3, top + 0.3, "$c_{t-1}$", ha="left", va="bottom", fontsize=12)
+    ax.text(width + 1.3, top + 0.3, "$c_t$", ha="right", va="bottom", fontsize=12)
+    ax.text(3.25, top + 0.55, words["cell_state"], ha="center", va="bottom", fontsize=9, color=_STATE_COLOR)
+    # h_{t-1} and x_t join and feed the four layers
+    _path(ax, [(-1.3, bottom), (0.9, bottom), (0.9, 1.2), (6.3, 1.2)])
+    _path(ax, [(0.9, -1.0), (0.9, bottom - 0.05)])
+    ax.text(-1.3, bottom + 0.15, "$h_{t-1}$", ha="left", va="bottom", fontsize=12)
+    ax.text(1.15, -0.95, "$x_t$", ha="left", va="bottom", fontsize=12)
+    for x in (1.7, 3.2, 4.8, 6.3):
+        _path(ax, [(x, 1.2), (x, gates_y - 0.33)], width=1.0)
+    _layer(ax, 1.7, gates_y, r"$\sigma$", words["forget"])
+    _layer(ax, 3.2, gates_y, r"$\sigma$", words["input"])
+    _layer(ax, 4.8, gates_y, r"$\tanh$", words["candidate"])
+    _layer(ax, 6.3, gates_y, r"$\sigma$", words["output"])
+    # forget gate -> product on the cell state
+    _path(ax, [(1.7, gates_y + 0.33), (1.7, top - 0.26)])
+    ax.text(1.55, 3.2, "$f_t$", ha="right", va="center", fontsize=11)
+    # input gate x candidate -> sum on the cell state
+    _op(ax, 4.8, 3.3, "×")
+    _path(ax, [(3.2, gates_y + 0.33), (3.2, 3.3), (4.8 - 0.26, 3.3)])
+    _path(ax, [(4.8, gates_y + 0.33), (4.8, 3.3 - 0.26)])
+    _path(ax, [(4.8, 3.3 + 0.24), (4.8, top - 0.26)])
+    ax.text(3.05, 2.95, "$i_t$", ha="right", va="center", fontsize=11)
+    ax.text(4.92, 2.8, "$g_t$", ha="left", va="center", fontsize=11)
+    # tanh of the new cell state, gated by the output gate -> h_t
+    _op(ax, 7.4, 3.3, "tanh")
+    _op(ax, 7.4, 2.2, "×")
+    _path(ax, [(7.4, top), (7.4, 3.3 + 0.26)])
+    _path(ax, [(7.4, 3.3 - 0.26), (7.4, 2.2 + 0.26)])
+    _path(ax, [(6.3 + 0.4, gates_y), (7.4 - 0.26, 2.2)])
+    ax.text(6.95, 2.35, "$o_t$", ha="center", va="bottom", fontsize=11)
+    _path(ax, [(7.4, 2.2 - 0.26), (7.4, bottom), (width + 1.3, bottom)])
+    _path(ax, [(8.2, bottom), (8.2, height + 0.7)])
+    ax.text(width + 1.3, bottom + 0.15, "$h_t$", ha="right", va="bottom", fontsize=12)
+    ax.text(8.35, height + 0.55, "$h_t$", ha="left", va="center", fontsize=12)
+    ax.text(8.35, bottom - 0.1, words["hidden_state"], ha="left", va="top", fontsize=8)
+    return _finish_cell(ax, words["lstm_title"] if title is None else title, width, height)
+
+
+def draw_gru_cell(*, title: str | None = None, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Draw one GRU step: the hidden-state path on top, the reset and update gates and the candidate below.
+
+    The state $h_{t-1}$ runs through the top of the cell and meets the
+    candidate $\\tilde h_t$ in an interpolation set by the update gate,
+    $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$ (Keras's
+    convention). The reset gate $r_t$ decides how much of $h_{t-1}$ the
+    candidate sees.
+
+    Args:
+        title: Title of the drawing; the page's words for "Inside a GRU cell" when None.
+        lang: Language of the labels; the notebook's when None.
+        ax: Where to draw; a new figure when None.
+
+    Returns:
+        The Axes drawn on (axis lines hidden, equal aspect).
+
+    Raises:
+        ValueError: ``lang`` is not one of the course's languages.
+
+    Example:
+        >>> ax = draw_gru_cell(lang="pt")
+    """
+    words = _labels(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5))
+    width, height = 9.0, 5.0
+    top, bottom, gates_y = 4.2, 0.6, 2.2
+    _cell_frame(ax, width, height)
+    # the state path: a product with z_t, then a sum with the gated candidate
+    _path(ax, [(-1.3, top), (4.2 - 0.25, top)], color=_STATE_COLOR, width=2.4)
+    _path(ax, [(4.2 + 0.25, top), (7.0 - 0.25, top)], color=_STATE_COLOR, width=2.4)
+    _path(ax, [(7.0 + 0.25, top), (width + 1.3, top)], color=_STATE_COLOR, width=2.4)
+    _op(ax, 4.2, top, "×")
+    _op(ax, 7.0, top, "+")
+    ax.text(-1.3, top + 0.3, "$h_{t-1}$", ha="left", va="bottom", fontsize=12)
+    ax.text(width + 1.3, top + 0.3, "$h_t$", ha="right", va="bottom", fontsize=12)
+    ax.text(5.6, top + 0.55, words["hidden_state"], ha="center", va="bottom", fontsize=9, color=_STATE_COLOR)
+    # h_{t-1} goes down to the gates; x_t joins it
+    _path(ax, [(0.5, top), (0.5, 1.2), (4.2, 1.2)])
+    _path(ax, [(0.5, -1.0), (0.5, 1.2 - 0.05)])
+    ax.text(0.75, -0.95, "$x_t$", ha="left", va="bottom", fontsize=12)
+    for x in (1.8, 4.2):
+        _path(ax, [(x, 1.2), (x, gates_y - 0.33)], width=1.0)
+    _layer(ax, 1.8, gates_y, r"$\sigma$", words["reset"])
+    _layer(ax, 4.2, gates_y, r"$\sigma$", words["update"])
+    # the reset gate scales h_{t-1} before the candidate sees it
+    _op(ax, 1.8, 3.3, "×")
+    _path(ax, [(1.8, gates_y + 0.33), (1.8, 3.3 - 0.26)])
+    _path(ax, [(1.05, top), (1.05, 3.3), (1.8 - 0.26, 3.3)])
+    ax.text(1.95, 2.8, "$r_t$", ha="left", va="center", fontsize=11)
+    _path(ax, [(1.8 + 0.26, 3.3), (3.0, 3.3), (3.0, 0.2), (6.0, 0.2), (6.0, gates_y - 0.33)])
+    _path(ax, [(0.5, 0.2), (3.0, 0.2)], width=1.0)
+    _layer(ax, 6.0, gates_y, r"$\tanh$", words["candidate"])
+    # the update gate: z_t keeps the old state, 1 - z_t lets the candidate in
+    _path(ax, [(4.2, gates_y + 0.33), (4.2, top - 0.26)])
+    ax.text(4.05, 3.3, "$z_t$", ha="right", va="center", fontsize=11)
+    _op(ax, 5.1, 3.0, "1−")
+    _path(ax, [(4.2, 2.9), (5.1 - 0.25, 3.0)], width=1.0)
+    _op(ax, 7.0, 3.0, "×")
+    _path(ax, [(5.1 + 0.25, 3.0), (7.0 - 0.26, 3.0)])
+    _path(ax, [(6.0, gates_y + 0.33), (6.0, 2.65), (7.0, 2.65), (7.0, 3.0 - 0.26)])
+    ax.text(7.12, 2.6, r"$\tilde h_t$", ha="left", va="center", fontsize=11)
+    _path(ax, [(7.0, 3.0 + 0.24), (7.0, top - 0.26)])
+    _path(ax, [(8.2, top), (8.2, height + 0.7)])
+    ax.text(8.35, height + 0.55, "$h_t$", ha="left", va="center", fontsize=12)
+    return _finish_cell(ax, words["gru_title"] if title is None else title, width, height)
+
+
+def plot_gate_activations(
+    gates: Mapping[str, np.ndarray],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    colorbar_label: str,
+    marks: Mapping[int, str] | None = None,
+    axes: Sequence[Axes] | None = None,
+) -> list[Axes]:
+    """Draw the values of a cell's gates over a sequence: one heat map per gate, units by steps.
+
+    Args:
+        gates: Mapping from a panel title (e.g. "input gate $i_t$") to an
+            array of shape ``(steps, units)`` with values in [0, 1]; all
+            arrays of one shape.
+        title: Title above the panels, in the reader's language.
+        xlabel, ylabel: Axis labels (steps, units), in the reader's language.
+        colorbar_label: Label of the colour scale.
+        marks: Optional mapping from a step number to a short text, drawn as
+            a vertical line on every panel (e.g. where the symbol was shown).
+        axes: One Axes per gate; a new figure with one row per gate when None.
+
+    Returns:
+        The Axes drawn on, one per gate.
+
+    Raises:
+        ValueError: ``gates`` is empty; an array is not 2-D, differs in
+            shape, or holds values outside [0, 1] or not finite; a mark lies
+            outside the steps; ``axes`` has the wrong length.
+
+    Example:
+        >>> axes = plot_gate_activations({"forget": np.full((5, 3), 0.9)}, title="Gates",
+        ...                              xlabel="step", ylabel="unit", colorbar_label="value")
+    """
+    if not gates:
+        raise ValueError("`gates` must hold at least one gate (got an empty mapping).")
+    arrays = {name: np.asarray(values, dtype=float) for name, values in gates.items()}
+    shapes = {name: array.shape for name, array in arrays.items()}
+    if any(len(shape) != 2 or 0 in shape for shape in shapes.values()) or len(set(shapes.values())) != 1:
+        raise ValueError(f"every gate must be a non-empty array of one common shape (steps, units) (got {shapes}).")
+    for name, array in arrays.items():
+        if not np.all(np.isfinite(array)) or array.min() < 0 or array.max() > 1:
+            raise ValueError(f"gate {name!r} must hold finite values in [0, 1], as a sigmoid gives "
+                             f"(got min {np.nanmin(array):.3g}, max {np.nanmax(array):.3g}).")
+    steps = next(iter(shapes.values()))[0]
+    marks = {} if marks is None else dict(marks)
+    outside = sorted(step for step in marks if not 0 <= step < steps)
+    if outside:
+        raise ValueError(f"`marks` must name steps from 0 to {steps - 1} (got {outside}).")
+    if axes is None:
+        fig, axes = plt.subplots(len(arrays), 1, figsize=(10, 1.0 + 1.7 * len(arrays)), sharex=True, squeeze=False)
+        axes = list(axes[:, 0])
+    elif len(axes) != len(arrays):
+        raise ValueError(f"`axes` must hold one Axes per gate ({len(arrays)}), got {len(axes)}.")
+    axes = list(axes)
+    for ax, (name, array) in zip(axes, arrays.items()):
+        image = ax.imshow(array.T, aspect="auto", cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
+        ax.set_title(name, fontsize=10, loc="left")
+        ax.set_ylabel(ylabel)
+        for step, text in marks.items():
+            ax.axvline(step, color="white", linestyle="--", linewidth=1)
+            ax.text(step + 0.5, -0.6, text, color="black", fontsize=8, va="bottom")
+        ax.figure.colorbar(image, ax=ax, label=colorbar_label, fraction=0.03, pad=0.01)
+    axes[-1].set_xlabel(xlabel)
+    axes[0].figure.suptitle(title)
+    return axes

@@ -28,7 +28,7 @@ __all__ = [
     "RANDOM",
     "ToySequences",
     "make_toy_sequences",
-    "pad_sequences",
+    "pad_batch",
     "make_dataset",
     "accuracy_by_length",
 ]
@@ -131,13 +131,19 @@ def make_toy_sequences(
     return ToySequences(values=values, lengths=lengths, labels=labels, pad_value=float(pad_value))
 
 
-def pad_sequences(
+def pad_batch(
     sequences: Sequence[Sequence[float]],
     max_len: int,
     *,
     pad_value: float = -1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pad sequences of scalars at the end to a common length.
+    """Pad sequences of scalars at the end to a common length, and return their lengths.
+
+    Unlike ``keras.utils.pad_sequences``, which pads at the front by default
+    (``padding="pre"``) and cuts sequences longer than ``maxlen``, this pads
+    at the end and never truncates. ``keras.utils.pad_sequences(sequences,
+    maxlen=max_len, padding="post", dtype="float32", value=pad_value)`` gives
+    the same values (without the lengths and the feature axis).
 
     Args:
         sequences: A non-empty list of non-empty sequences of numbers.
@@ -153,7 +159,7 @@ def pad_sequences(
             longer than ``max_len`` (padding never truncates: nothing is lost).
 
     Example:
-        >>> values, lengths = pad_sequences([[0.1, 0.2], [0.5]], max_len=3)
+        >>> values, lengths = pad_batch([[0.1, 0.2], [0.5]], max_len=3)
         >>> values[:, :, 0].tolist(), lengths.tolist()
         ([[0.1..., 0.2..., -1.0], [0.5, -1.0, -1.0]], [2, 1])
     """

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -321,9 +323,12 @@ def test_relative_error_rejects_mismatched_shapes():
 # --- training on the palindrome (TensorFlow) ---------------------------------
 
 
+SHORT = bptt.PalindromeConfig(window=5, steps=40, streams=4, warmup_steps=10, eval_steps=7)
+
+
 @pytest.fixture(scope="module")
 def short_run():
-    return bptt.train_palindrome_rnn([0, 3], window=5, steps=40, streams=4, warmup_steps=10, eval_steps=7)
+    return bptt.train_palindrome_rnn([0, 3], SHORT)
 
 
 def test_train_palindrome_rnn_shapes(short_run):
@@ -338,30 +343,51 @@ def test_train_palindrome_rnn_shapes(short_run):
 
 
 def test_train_palindrome_rnn_models_are_independent(short_run):
-    alone = bptt.train_palindrome_rnn([3], window=5, steps=40, streams=4, warmup_steps=10, eval_steps=7)
+    alone = bptt.train_palindrome_rnn([3], SHORT)
     np.testing.assert_allclose(alone.losses[:, 0], short_run.losses[:, 1], rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(alone.predictions[0], short_run.predictions[1], atol=1e-4)
+
+
+def test_palindrome_config_defaults_are_the_chapters_design_and_frozen():
+    config = bptt.PalindromeConfig()
+    assert (config.window, config.steps, config.hidden_size, config.streams) == (10, 1500, 8, 10)
+    assert (config.clip, config.clip_threshold, config.decay) == ("value", 4.0, True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.window = 3
+    assert dataclasses.replace(config, streams=1).streams == 1
+
+
+@pytest.mark.parametrize(
+    ("seeds", "config", "error", "message"),
+    [
+        ([], None, ValueError, r"`seeds` must hold at least one seed"),
+        (3, None, TypeError, r"`seeds` must be a list of integers"),
+        ([0, -1], None, ValueError, r"`seeds\[1\]` must be >= 0"),
+        ([0], {"window": 3}, TypeError, r"`config` must be a PalindromeConfig or None \(got dict\)"),
+    ],
+)
+def test_train_palindrome_rnn_rejects_bad_arguments(seeds, config, error, message):
+    with pytest.raises(error, match=message):
+        bptt.train_palindrome_rnn(seeds, config)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"seeds": []}, ValueError, r"`seeds` must hold at least one seed"),
-        ({"seeds": 3}, TypeError, r"`seeds` must be a list of integers"),
-        ({"seeds": [0, -1]}, ValueError, r"`seeds\[1\]` must be >= 0"),
-        ({"seeds": [0], "window": 0}, ValueError, r"`window` must be >= 1 \(got window=0\)"),
-        ({"seeds": [0], "steps": 0}, ValueError, r"`steps` must be >= 1"),
-        ({"seeds": [0], "learning_rate": 0.0}, ValueError, r"`learning_rate` must be a finite number > 0"),
-        ({"seeds": [0], "noise": -0.1}, ValueError, r"`noise` must be a finite number >= 0"),
-        ({"seeds": [0], "clip": "global"}, ValueError, r"`clip` must be one of \('value', 'norm', None\)"),
-        ({"seeds": [0], "adam_beta_1": 1.0}, ValueError, r"`adam_beta_1` must be in \[0, 1\)"),
-        ({"seeds": [0], "decay": 1}, TypeError, r"`decay` must be True or False"),
-        ({"seeds": [0], "init_scale": "big"}, TypeError, r"`init_scale` must be a number"),
+        ({"window": 0}, ValueError, r"`window` must be >= 1 \(got window=0\)"),
+        ({"steps": 0}, ValueError, r"`steps` must be >= 1"),
+        ({"learning_rate": 0.0}, ValueError, r"`learning_rate` must be a finite number > 0"),
+        ({"noise": -0.1}, ValueError, r"`noise` must be a finite number >= 0"),
+        ({"clip": "global"}, ValueError, r"`clip` must be one of \('value', 'norm', None\)"),
+        ({"adam_beta_1": 1.0}, ValueError, r"`adam_beta_1` must be in \[0, 1\)"),
+        ({"decay": 1}, TypeError, r"`decay` must be True or False"),
+        ({"init_scale": "big"}, TypeError, r"`init_scale` must be a number"),
+        ({"eval_steps": 0}, ValueError, r"`eval_steps` must be >= 1"),
     ],
 )
-def test_train_palindrome_rnn_rejects_bad_arguments(kwargs, error, message):
+def test_palindrome_config_rejects_bad_settings(kwargs, error, message):
     with pytest.raises(error, match=message):
-        bptt.train_palindrome_rnn(**kwargs)
+        bptt.PalindromeConfig(**kwargs)
 
 
 @pytest.mark.parametrize(
@@ -369,6 +395,7 @@ def test_train_palindrome_rnn_rejects_bad_arguments(kwargs, error, message):
     [{"clip": "norm", "clip_threshold": 1.0}, {"clip": None, "decay": False, "noise": 0.0, "window": 1}],
 )
 def test_train_palindrome_rnn_options_run_and_learn_something(kwargs):
-    run = bptt.train_palindrome_rnn([1], **{"steps": 60, "streams": 3, "warmup_steps": 5, "eval_steps": 5, **kwargs})
+    config = bptt.PalindromeConfig(**{"steps": 60, "streams": 3, "warmup_steps": 5, "eval_steps": 5, **kwargs})
+    run = bptt.train_palindrome_rnn([1], config)
     assert np.all(np.isfinite(run.losses))
     assert run.losses[-10:].mean() < run.losses[:10].mean()

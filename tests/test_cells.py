@@ -93,3 +93,33 @@ def test_split_gates_matches_a_keras_lstm_cell():
     np.testing.assert_array_equal(kernel["f"], cell.kernel.numpy()[:, 3:6])
     bias = cells.split_gates(cell.bias.numpy(), cells.LSTM_GATES)
     np.testing.assert_array_equal(bias["f"], np.ones(3))   # unit_forget_bias=True
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_split_gates_lets_a_numpy_gru_step_match_keras(reset_after):
+    keras = pytest.importorskip("keras")
+    cell = keras.layers.GRUCell(3, reset_after=reset_after)
+    cell.build((None, 2))
+    rng = np.random.default_rng(0)
+    cell.bias.assign(rng.normal(size=cell.bias.shape).astype("float32"))     # Keras starts it at zero
+    x, h = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=(4, 3)).astype("float32")
+    W = cells.split_gates(cell.kernel.numpy(), cells.GRU_GATES)
+    U = cells.split_gates(cell.recurrent_kernel.numpy(), cells.GRU_GATES)
+    B = cells.split_gates(cell.bias.numpy(), cells.GRU_GATES)
+    if reset_after:                                  # bias (2, 3n): row 0 input side, row 1 recurrent side
+        b_in, b_rec = {g: B[g][0] for g in B}, {g: B[g][1] for g in B}
+    else:                                            # bias (3n,): one vector per gate
+        b_in, b_rec = B, {g: np.zeros(3) for g in B}
+    z = _sigmoid(x @ W["z"] + b_in["z"] + h @ U["z"] + b_rec["z"])
+    r = _sigmoid(x @ W["r"] + b_in["r"] + h @ U["r"] + b_rec["r"])
+    if reset_after:
+        candidate = np.tanh(x @ W["h"] + b_in["h"] + r * (h @ U["h"] + b_rec["h"]))
+    else:
+        candidate = np.tanh(x @ W["h"] + b_in["h"] + (r * h) @ U["h"])
+    expected = z * h + (1 - z) * candidate
+    np.testing.assert_allclose(cell(x, [h])[0], expected, rtol=1e-5, atol=1e-6)
+    assert cell.bias.shape == ((2, 9) if reset_after else (9,))

@@ -115,3 +115,92 @@ def test_plot_gradient_norms_rejects_bad_input(norms, kwargs, message):
 def test_plot_gradient_norms_uses_the_given_range():
     ax = diagrams.plot_gradient_norms({"a": [1.0, 2.0]}, title="", xlabel="", ylabel="", ylim=(1e-5, 1e5))
     assert ax.get_ylim() == pytest.approx((1e-5, 1e5))
+
+
+# --- cell diagrams and gate activations -----------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+@pytest.mark.parametrize(
+    ("draw", "title_key", "gate_keys", "math"),
+    [
+        (diagrams.draw_lstm_cell, "lstm_title", ("forget", "input", "candidate", "output", "cell_state"),
+         ("$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$x_t$", "$f_t$", "$i_t$", "$g_t$", "$o_t$")),
+        (diagrams.draw_gru_cell, "gru_title", ("reset", "update", "candidate", "hidden_state"),
+         ("$h_{t-1}$", "$h_t$", "$x_t$", "$r_t$", "$z_t$", r"$\tilde h_t$")),
+    ],
+)
+def test_cell_diagrams_write_the_page_language(draw, title_key, gate_keys, math, lang):
+    ax = draw(lang=lang)
+    words = diagrams.CELL_LABELS[lang]
+    texts = _texts(ax)
+    assert ax.get_title() == words[title_key]
+    for key in gate_keys:
+        assert words[key] in texts, key
+    for label in math:
+        assert label in texts, label
+
+
+def test_cell_diagrams_follow_the_notebook_language_and_accept_a_title():
+    from course_utils import i18n
+
+    i18n.set_language("es")
+    try:
+        assert diagrams.draw_lstm_cell().get_title() == "Dentro de una celda LSTM"
+        assert diagrams.draw_gru_cell(title="GRU").get_title() == "GRU"
+    finally:
+        i18n.set_language("en")
+
+
+def test_cell_diagrams_have_the_same_labels_in_every_language():
+    assert diagrams.CELL_LABELS["es"].keys() == diagrams.CELL_LABELS["en"].keys() == diagrams.CELL_LABELS["pt"].keys()
+    assert diagrams.CELL_LABELS["es"]["forget"] != diagrams.CELL_LABELS["en"]["forget"]
+
+
+def test_lstm_cell_draws_three_sigmoid_gates_and_a_tanh_layer():
+    texts = _texts(diagrams.draw_lstm_cell(lang="en"))
+    assert texts.count(r"$\sigma$") == 3 and texts.count(r"$\tanh$") == 1
+    assert texts.count("×") == 3 and texts.count("+") == 1          # forget, input and output products; one sum
+
+
+def test_gru_cell_draws_two_sigmoid_gates_and_the_interpolation():
+    texts = _texts(diagrams.draw_gru_cell(lang="en"))
+    assert texts.count(r"$\sigma$") == 2 and texts.count(r"$\tanh$") == 1
+    assert "1−" in texts and texts.count("+") == 1
+
+
+@pytest.mark.parametrize("draw", [diagrams.draw_lstm_cell, diagrams.draw_gru_cell])
+def test_cell_diagrams_reject_an_unknown_language_and_use_given_axes(draw):
+    with pytest.raises(ValueError, match=r"`lang` must be one of \('en', 'es', 'pt'\).*'fr'"):
+        draw(lang="fr")
+    _, ax = plt.subplots()
+    assert draw(ax=ax, lang="en") is ax
+
+
+def test_plot_gate_activations_draws_one_heat_map_per_gate():
+    gates = {"i": np.zeros((6, 3)), "f": np.ones((6, 3)), "o": np.full((6, 3), 0.5)}
+    axes = diagrams.plot_gate_activations(gates, title="T", xlabel="step", ylabel="unit", colorbar_label="value",
+                                          marks={0: "symbol"})
+    assert len(axes) == 3
+    assert [ax.get_title(loc="left") for ax in axes] == ["i", "f", "o"]
+    image = axes[1].get_images()[0]
+    assert image.get_array().shape == (3, 6)                     # units down, steps across
+    assert image.get_clim() == (0.0, 1.0)
+    assert "symbol" in _texts(axes[0]) and axes[-1].get_xlabel() == "step"
+    assert axes[0].figure._suptitle.get_text() == "T"
+
+
+@pytest.mark.parametrize(
+    ("gates", "kwargs", "message"),
+    [
+        ({}, {}, r"at least one gate"),
+        ({"i": np.zeros(4)}, {}, r"one common shape \(steps, units\).*\(4,\)"),
+        ({"i": np.zeros((4, 2)), "f": np.zeros((3, 2))}, {}, r"one common shape"),
+        ({"i": np.full((4, 2), 1.5)}, {}, r"gate 'i' must hold finite values in \[0, 1\].*max 1.5"),
+        ({"i": np.zeros((4, 2))}, {"marks": {4: "x"}}, r"`marks` must name steps from 0 to 3 \(got \[4\]\)"),
+        ({"i": np.zeros((4, 2))}, {"axes": []}, r"one Axes per gate \(1\), got 0"),
+    ],
+)
+def test_plot_gate_activations_rejects_bad_input(gates, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        diagrams.plot_gate_activations(gates, title="", xlabel="", ylabel="", colorbar_label="", **kwargs)

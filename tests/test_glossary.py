@@ -123,3 +123,19 @@ def test_uses_finds_whole_words_and_plurals_in_any_case():
     assert _uses(r"\bpuertas?\b", "la compuerta de olvido") == []
     assert _uses(r"\btaxa de aprendizagem\b", "a taxa de aprendizado") == []
     assert _uses(r"\btreinos?\b", "o treinamento") == []
+
+
+GATING_TERMS = ("update gate", "reset gate", "lag", "distractor", "chance accuracy")
+"""Terms chapter 1's GRU and long-lag sections introduce; each language's chapter uses its glossary word."""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chapter_1_uses_the_glossary_words_for_gating_terms(lang):
+    chapter = _texts(lang)[f"book/{lang}/01_rnn_theory.ipynb"].lower()
+    rows = {row[0]: row[COLUMN[lang]] for row in _glossary(lang)}
+    missing = []
+    for term in GATING_TERMS:
+        word = re.sub(r"\s*\(.*\)$", "", rows[term]).lower()      # "retardo (lag)" -> "retardo"
+        if word not in chapter:
+            missing.append(f"{term} -> {word}")
+    assert not missing, f"book/{lang}/01_rnn_theory.ipynb does not use: {missing}"

@@ -73,8 +73,8 @@ def test_toy_sequences_reject_bad_arguments(kwargs, error, message):
         sequences.make_toy_sequences(**arguments)
 
 
-def test_pad_sequences_pads_at_the_end_and_keeps_everything():
-    values, lengths = sequences.pad_sequences([[0.1, 0.2, 0.3], [0.4], [0.5, 0.6]], max_len=4, pad_value=-1.0)
+def test_pad_batch_pads_at_the_end_and_keeps_everything():
+    values, lengths = sequences.pad_batch([[0.1, 0.2, 0.3], [0.4], [0.5, 0.6]], max_len=4, pad_value=-1.0)
     assert values.shape == (3, 4, 1) and values.dtype == np.float32
     np.testing.assert_array_equal(lengths, [3, 1, 2])
     np.testing.assert_allclose(
@@ -84,8 +84,8 @@ def test_pad_sequences_pads_at_the_end_and_keeps_everything():
     )
 
 
-def test_pad_sequences_accepts_exact_length():
-    values, lengths = sequences.pad_sequences([[1.0, 2.0]], max_len=2)
+def test_pad_batch_accepts_exact_length():
+    values, lengths = sequences.pad_batch([[1.0, 2.0]], max_len=2)
     np.testing.assert_array_equal(values[0, :, 0], [1.0, 2.0])
     assert lengths.tolist() == [2]
 
@@ -99,9 +99,9 @@ def test_pad_sequences_accepts_exact_length():
         ([[0.1]], 0, r"`max_len` must be >= 1"),
     ],
 )
-def test_pad_sequences_rejects_bad_input(batch, max_len, message):
+def test_pad_batch_rejects_bad_input(batch, max_len, message):
     with pytest.raises(ValueError, match=message):
-        sequences.pad_sequences(batch, max_len)
+        sequences.pad_batch(batch, max_len)
 
 
 def test_make_dataset_batches_every_example_once():
@@ -159,3 +159,12 @@ def test_accuracy_by_length_groups_and_counts():
 def test_accuracy_by_length_rejects_bad_input(lengths, labels, predictions, message):
     with pytest.raises(ValueError, match=message):
         sequences.accuracy_by_length(np.array(lengths), np.array(labels), np.array(predictions))
+
+
+def test_pad_batch_agrees_with_keras_pad_sequences_padding_post():
+    keras = pytest.importorskip("keras")
+    batch = [[0.1, 0.2, 0.3], [0.4], [0.5, 0.6]]
+    values, _ = sequences.pad_batch(batch, max_len=4, pad_value=-1.0)
+    expected = keras.utils.pad_sequences(batch, maxlen=4, padding="post", dtype="float32", value=-1.0)
+    np.testing.assert_array_equal(values[:, :, 0], expected)
+    assert not hasattr(sequences, "pad_sequences")      # no name that shadows Keras's with other defaults

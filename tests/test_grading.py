@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "assignments"
 sys.path.insert(0, str(COURSE))
 
-from grading import core  # noqa: E402
+from grading import batch, core, reading  # noqa: E402
 
 ASSIGNMENTS = ("ch01_lstm_step", "ch02_last_relevant", "ch03_bptt_gradients", "ch04_perplexity_batching",
                "ch05_bidirectional")
@@ -332,11 +332,11 @@ def graded(tmp_path_factory):
         path.write_text(notebook if isinstance(notebook, str) else json.dumps(notebook), encoding="utf-8")
     alice_before = alice_path.read_bytes()
     try:
-        summary = core.grade_folder(COURSE, "ch01_lstm_step", subs, out,
+        summary = batch.grade_folder(COURSE, "ch01_lstm_step", subs, out,
                                     core.Settings(timeout=TIMEOUT, memory_mb=768), jobs=os.cpu_count())
     finally:
         listener.close()
-    expected = {core._student_id(name): score for name, (_, score) in cases.items()}
+    expected = {name: score for name, (_, score) in cases.items()}
     return {"summary": summary, "out": out, "expected": expected, "listener": listener,
             "canary": canary, "alice": (alice_path, alice_before), "base": base}
 
@@ -344,6 +344,15 @@ def graded(tmp_path_factory):
 def _rows(out: Path) -> dict[str, dict]:
     with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def _feedback(out: Path, student: str) -> str:
+    """The feedback file of a student, found through its row (files are named by a slug and a hash)."""
+    return (out / "feedback" / f"{_rows(out)[student]['file']}.md").read_text(encoding="utf-8")
+
+
+def _result(out: Path, student: str) -> dict:
+    return json.loads((out / "results" / f"{_rows(out)[student]['file']}.json").read_text(encoding="utf-8"))
 
 
 def test_every_prepared_submission_gets_its_expected_score(graded):
@@ -358,7 +367,7 @@ def test_every_prepared_submission_gets_its_expected_score(graded):
 
 
 def test_scores_are_per_test(graded):
-    result = json.loads((graded["out"] / "results" / "partial.json").read_text())
+    result = _result(graded["out"], "partial")
     tests = {t["grade_id"]: t["passed"] for e in result["exercises"].values() for t in e["tests"]}
     assert tests == {"test_lstm_step_visible": True, "test_lstm_step_hidden": False,
                      "test_steps_to_forget_visible": True, "test_steps_to_forget_hidden": False}
@@ -376,13 +385,13 @@ def test_scores_are_per_test(graded):
     ("untouched", "NotImplementedError"),
 ])
 def test_failures_score_zero_with_the_reason_recorded(graded, student, reason):
-    feedback = (graded["out"] / "feedback" / f"{student}.md").read_text()
+    feedback = _feedback(graded["out"], student)
     assert reason in feedback
     assert _rows(graded["out"])[student]["lstm_step" if student != "loop_cell" else "steps_to_forget"] == "0"
 
 
 def test_colab_mangled_notebook_is_found_graded_and_flagged(graded):
-    row = _rows(graded["out"])["ch01_lstm_step_en"]
+    row = _rows(graded["out"])["Copy of ch01_lstm_step_en.ipynb"]
     assert row["score"] == "8" and row["needs_review"] == "yes"
     assert "line is missing" in row["flags"] and "turned into markdown" in row["flags"]
 
@@ -400,13 +409,13 @@ def test_languages_are_recognised(graded):
 
 def test_hostile_network_attempt_fails(graded):
     assert graded["listener"].connections == 0
-    feedback = (graded["out"] / "feedback" / "h_network.md").read_text()
+    feedback = _feedback(graded["out"], "h_network")
     assert "Connection refused" in feedback  # the sandbox's own, empty loopback
     assert _rows(graded["out"])["h_network"]["lstm_step"] == "0"
 
 
 def test_hostile_read_of_hidden_tests_and_other_submissions_fails(graded):
-    assert "FileNotFoundError" in (graded["out"] / "feedback" / "h_read.md").read_text()
+    assert "FileNotFoundError" in _feedback(graded["out"], "h_read")
 
 
 def test_hostile_writes_change_nothing_outside_the_sandbox(graded):
@@ -415,7 +424,7 @@ def test_hostile_writes_change_nothing_outside_the_sandbox(graded):
     assert (canary / "other_result.json").read_text() == "{}"
     alice_path, before = graded["alice"]
     assert alice_path.read_bytes() == before
-    assert json.loads((graded["out"] / "results" / "alice.json").read_text())["score"] == 8
+    assert _result(graded["out"], "alice")["score"] == 8
 
 
 def test_hostile_monkeypatch_and_forged_replies_do_not_change_the_verdict(graded):
@@ -455,7 +464,7 @@ def test_command_line_grades_chapter_02(tmp_path):
     rows = _rows(tmp_path / "out")
     assert {s: rows[s]["score"] for s in rows} == {s: score for s, (_, score) in cases.items()}
     assert time.monotonic() - started < 120
-    assert (tmp_path / "out" / "feedback" / "caio.md").exists()
+    assert "Score: 1 / 8" in _feedback(tmp_path / "out", "caio")
 
 
 # --------------------------------------------------------------------------- chapters 3 to 5
@@ -509,26 +518,27 @@ def test_chapters_3_to_5_grade_prepared_submissions(assignment, tmp_path, monkey
         path = subs / student if student.endswith(".ipynb") else subs / student / f"{assignment}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(notebook), encoding="utf-8")
-    summary = core.grade_folder(COURSE, assignment, subs, tmp_path / "out",
+    summary = batch.grade_folder(COURSE, assignment, subs, tmp_path / "out",
                                 core.Settings(timeout=TIMEOUT, memory_mb=1024), jobs=os.cpu_count())
     rows = _rows(tmp_path / "out")
     assert {s: float(r["score"]) for s, r in rows.items()} == \
-           {core._student_id(s): float(score) for s, (_, score) in cases.items()}, \
+           {s: float(score) for s, (_, score) in cases.items()}, \
            {s: (graded_tests(tmp_path / "out", s)) for s in rows}
     assert graded_tests(tmp_path / "out", "wrong") == passed
     assert rows["ana_es"]["language"] == "es" and rows.get("bia_pt", {"language": "pt"})["language"] == "pt"
     if "h_helper" in rows:
         assert rows["h_helper"]["needs_review"] == "yes" and "redefines run_batchify" in rows["h_helper"]["flags"]
-    if "mangled" in rows:
-        assert rows["mangled"]["needs_review"] == "yes" and "turned into markdown" in rows["mangled"]["flags"]
+    if "Copy of mangled.ipynb" in rows:
+        mangled = rows["Copy of mangled.ipynb"]
+        assert mangled["needs_review"] == "yes" and "turned into markdown" in mangled["flags"]
     if assignment == "ch05_bidirectional":
         assert summary["settings"].timeout >= 120 and summary["settings"].memory_mb >= 3072  # the assignment's own limits
-        assert "on 500 test digits after one epoch" in (tmp_path / "out" / "feedback" / "wrong.md").read_text()  # below the bar
+        assert "on 500 test digits after one epoch" in _feedback(tmp_path / "out", "wrong")  # below the bar
     print(f"\n{assignment}: {len(rows)} submissions in {summary['seconds']:.1f} s ({summary['per_minute']:.0f}/minute)")
 
 
 def graded_tests(out: Path, student: str) -> dict[str, bool]:
-    result = json.loads((out / "results" / f"{student}.json").read_text())
+    result = _result(out, student)
     return {t["grade_id"]: t["passed"] for e in result["exercises"].values() for t in e["tests"]}
 
 

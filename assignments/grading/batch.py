@@ -294,7 +294,7 @@ def _grades_csv(results: list[dict], assignment: str, spec: core.Spec) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    for r in sorted(results, key=lambda r: os.fsencode(r["submission"])):
+    for r in sorted(results, key=lambda r: r["student"]):
         writer.writerow([_csv_cell(cell) for cell in [
             r["student"], r["file"], assignment, r["lang"], display_name(Path(r["notebook"]).name) if r["notebook"] else "",
             f"{r['score']:g}", f"{r['max_score']:g}",
@@ -309,6 +309,8 @@ def _grades_csv(results: list[dict], assignment: str, spec: core.Spec) -> str:
 # --------------------------------------------------------------------------- the supervisor
 def _deadline_seconds(settings: core.Settings, spec: core.Spec, first: bool) -> float:
     """Hard wall-clock limit for one submission: every sandbox start and every exercise, twice over, plus a margin."""
+    if settings.hard_limit:
+        return settings.hard_limit
     exercises = len(spec.exercises)
     seconds = settings.startup_timeout * (1 + exercises) + 2 * settings.timeout * exercises + 30
     return seconds + (settings.startup_timeout if first else 0)  # a new worker first runs the trusted setup
@@ -353,7 +355,7 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
     reused = len(done)
 
     def record(submission: Submission, result: dict) -> None:
-        result.update(student=submission.display, submission=submission.name, file=submission.file_id,
+        result.update(student=submission.display, file=submission.file_id,
                       fingerprint=submission.fingerprint, assignment=assignment)
         done[submission.file_id] = result
         _atomic_write(out / "results" / f"{submission.file_id}.json", json.dumps(result, indent=1, ensure_ascii=False))

@@ -121,6 +121,8 @@ class Settings:
         startup_timeout: Seconds for the sandbox to start and run the setup code.
         max_processes: Processes and threads of the whole sandbox (a cgroup), where cgroups are available.
         tmp_mb: Size of the sandbox's private ``/tmp`` (RAM, counted in its memory), in MiB.
+        hard_limit: Wall-clock seconds for one whole submission, after which its worker is killed
+            (default: enough for every sandbox start and exercise twice over, see ``grading.batch``).
     """
 
     timeout: float = 10.0
@@ -128,12 +130,13 @@ class Settings:
     startup_timeout: float = 60.0
     max_processes: int = 256
     tmp_mb: int = 128
+    hard_limit: float | None = None
 
     def at_least(self, limits: tuple[tuple[str, float], ...]) -> "Settings":
         """These settings, raised where an assignment asks for more (never lowered)."""
         values = dataclasses.asdict(self)
         for name, value in limits:
-            if name in values:
+            if name in values and values[name] is not None:
                 values[name] = type(values[name])(max(values[name], value))
         return Settings(**values)
 
@@ -284,69 +287,76 @@ def to_python(code: str) -> str:
 
 
 def _definitions_only(code: str, tree: ast.Module) -> str:
-    """The top-level imports, definitions and assignments of a cell, without its calls (tests, prints, loops)."""
-    keep = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
-            ast.Assign, ast.AnnAssign)
+    """A cell's top-level imports, definitions and plain assignments, without calls (tests, prints, loops)."""
+    def plain(node: ast.AST) -> bool:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)) for n in ast.walk(node.value))
+        return False
+
     lines = code.splitlines(keepends=True)
     parts = []
     for node in tree.body:
-        if isinstance(node, keep):
+        if plain(node):
             start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
             parts.append("".join(lines[start:node.end_lineno]))
     return "\n".join(parts)
 
 
 def find_answers(notebook: dict, spec: Spec) -> dict[str, Found]:
-    """Find each exercise's answer in a submission, as the notebook defines it when run top to bottom.
+    """Find each exercise's answer: what the notebook defines when run top to bottom, marked cells first.
 
-    The cell marked ``# EXERCISE: <id>`` comes first (and the last of several). When it does not
-    define every function of the exercise (the answer was written in a new cell below it, the cell was
-    split, or the definition sits at the top of the test cell), the last top-level definition of each
-    missing name elsewhere in the notebook is added, without that cell's other statements. Without a
-    marked cell, the cells defining the names are graded; text of a marked markdown cell is graded too.
-    Every repair is flagged.
+    The cell marked ``# EXERCISE: <id>`` (the last of several) runs first, whole. Then, for each function
+    of the exercise whose last top-level definition in the notebook lies in another code cell (an answer
+    written in a new cell below the marked one, a split cell, a definition at the top of the test cell,
+    a stub left in the marked cell), that cell's definitions run too, without its other statements: the
+    definition in effect after "Run all" is the one graded. Without a marked cell, the cells defining the
+    names are graded; the text of a marked cell turned into markdown is graded too. Every repair is flagged.
     """
     cells = [c for c in notebook["cells"] if isinstance(c, dict)]
-    code_cells = [(i, to_python(c["source"])) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
-    trees = {i: _parse(code) for i, code in code_cells}
+    code_cells = {i: to_python(c["source"]) for i, c in enumerate(cells) if c.get("cell_type") == "code"}
+    trees = {i: _parse(code) for i, code in code_cells.items()}
+    names_in = {i: _top_names(tree) for i, tree in trees.items()}
     found: dict[str, Found] = {}
     for exercise in spec.exercises:
         flags: list[str] = []
         parts: list[tuple[str, str]] = []
         marked = [i for i, c in enumerate(cells) if exercise.grade_id in MARKER.findall(c["source"])]
-        marked_code = [i for i in marked if cells[i].get("cell_type") == "code"]
+        marked_code = [i for i in marked if i in code_cells]
+        chosen = None
         if marked_code:
             chosen = marked_code[-1]
             if len(marked_code) > 1:
                 flags.append(f"{len(marked_code)} cells are marked '# EXERCISE: {exercise.grade_id}'; the last one was graded")
-            code = dict(code_cells)[chosen]
+            code = code_cells[chosen]
             if cells[chosen].get("py_chunk") and trees[chosen] is not None:
                 code = _definitions_only(code, trees[chosen])  # a .py chunk also holds the test calls
             parts.append(("your answer cell", code))
-            defined = _top_names(trees[chosen])
         elif marked:
             chosen = marked[-1]
-            parts.append(("your answer cell", to_python(cells[chosen]["source"])))
-            defined = _top_names(_parse(parts[0][1]))
-            flags.append(f"the answer cell of {exercise.grade_id} was turned into {cells[chosen].get('cell_type')}; its text was graded")
-        else:
-            defined = set()
-        missing = [name for name in exercise.names if name not in defined]
-        for name in missing:
-            where = [i for i, _ in code_cells if name in _top_names(trees[i])]
-            if not where:
-                continue
-            cell = where[-1]
-            code = _definitions_only(dict(code_cells)[cell], trees[cell])
-            parts.append((f"your definition of {name} (cell {cell + 1})", code))
-            if parts[0][0] == "your answer cell" or len(parts) > 1:
-                flags.append(f"{name} is defined outside the '# EXERCISE: {exercise.grade_id}' cell; "
-                             f"its definition in cell {cell + 1} was graded")
-            defined.add(name)
-        if not marked and parts:
+            text = to_python(cells[chosen]["source"])
+            if _top_names(_parse(text)) & set(exercise.names):
+                parts.append(("your answer cell", text))
+                flags.append(f"the answer cell of {exercise.grade_id} was turned into "
+                             f"{cells[chosen].get('cell_type')}; its text was graded")
+        extra: list[int] = []
+        for name in exercise.names:
+            where = [i for i in code_cells if name in names_in[i]]
+            if where and where[-1] != chosen and (chosen is None or where[-1] > chosen
+                                                 or name not in (names_in.get(chosen) or set())):
+                if where[-1] not in extra:
+                    extra.append(where[-1])
+        for cell in sorted(extra):
+            defined = ", ".join(n for n in exercise.names if n in names_in[cell])
+            parts.append((f"your definition of {defined} (cell {cell + 1})", _definitions_only(code_cells[cell], trees[cell])))
+            if marked:
+                flags.append(f"{defined} is (re)defined outside the '# EXERCISE: {exercise.grade_id}' cell; "
+                             f"its definition in cell {cell + 1}, in effect after running the notebook, was graded")
+        if not marked and extra:
             flags.insert(0, f"the '# EXERCISE: {exercise.grade_id}' line is missing; "
                             f"the cell defining {', '.join(exercise.names)} was graded")
-        if not parts and not marked:
+        if not parts:
             texts = [i for i, c in enumerate(cells) if c.get("cell_type") != "code"
                      and _top_names(_parse(to_python(c["source"]))) & set(exercise.names)]
             if texts:

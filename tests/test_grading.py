@@ -914,6 +914,12 @@ def downloads(tmp_path_factory):
         cells[i + 1] = cell(lstm.replace("# EXERCISE: lstm_step\n", "") + "\n" + _text(cells[i + 1]))
         cells[i] = cell(_text(stub["cells"][i]))
 
+    def helper_cell(cells):  # the answer calls the student's own helper, defined in a cell of its own above
+        i = index_of(cells, "lstm_step")
+        cells[i] = cell(lstm.replace("sigmoid(", "my_sigmoid("))
+        cells.insert(i, cell("import math\nSCALE = 1.0\n\ndef my_sigmoid(z):\n    return SCALE / (1 + np.exp(-z))\n\n"
+                             "print(my_sigmoid(0.0))\n"))
+
     def split(cells):  # Colab's "split cell" between the import and the definition
         i = index_of(cells, "lstm_step")
         cells[i:i + 1] = [cell("# EXERCISE: lstm_step\nimport numpy as np\n"),
@@ -934,6 +940,7 @@ def downloads(tmp_path_factory):
             c.insert(index_of(c, "steps_to_forget") + 1, cell(forget.replace("# EXERCISE: steps_to_forget\n", "")))))).encode(),
         "in_test_cell.ipynb": json.dumps(with_cells(plain, in_test_cell)).encode(),
         "split.ipynb": json.dumps(with_cells(plain, split)).encode(),
+        "helper_cell.ipynb": json.dumps(with_cells(plain, helper_cell)).encode(),
         "colab_extras.ipynb": json.dumps(_submission("ch01_lstm_step", steps_to_forget=forget, lstm_step=(
             "# EXERCISE: lstm_step\nfrom google.colab import drive\nimport asyncio\nawait asyncio.sleep(0)\n"
             "ok = (1\n!= 2)\n%time z = 1\n!ls\n" + lstm.replace("# EXERCISE: lstm_step\n", "") + "\ndisplay(ok)\n"))).encode(),
@@ -958,6 +965,8 @@ def test_real_downloads_with_correct_answers_get_full_marks(downloads):
 
 def test_split_and_moved_answers_are_flagged_for_review(downloads):
     rows = _rows(downloads["out"])
+    assert "definitions from cell" in rows["helper_cell.ipynb"]["flags"]
+    assert rows["crlf.ipynb"]["needs_review"] == "no", rows["crlf.ipynb"]  # CRLF line ends hide no marker
     for name in ("below.ipynb", "in_test_cell.ipynb", "split.ipynb"):
         assert rows[name]["needs_review"] == "yes" and "outside the '# EXERCISE:" in rows[name]["flags"], rows[name]
     assert "nbformat 3" in rows["v3.ipynb"]["flags"] and "UTF-16" in rows["utf16.ipynb"]["flags"]
@@ -1007,3 +1016,15 @@ def unicodedata_normalize(form: str, text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize(form, text)
+
+
+def test_grade_one_grades_a_single_submission_for_lms_exports(tmp_path):
+    """The one-submission entry point (Gradescope, GitHub Classroom): per-test results, nothing written."""
+    path = tmp_path / "alice.ipynb"
+    path.write_text(json.dumps(_submission("ch01_lstm_step", **_solutions("ch01_lstm_step"))))
+    result = batch.grade_one(COURSE, "ch01_lstm_step", path, core.Settings(timeout=TIMEOUT))
+    assert (result["student"], result["score"], result["max_score"]) == ("alice.ipynb", 8, 8)
+    assert {t["grade_id"]: t["passed"] for e in result["exercises"].values() for t in e["tests"]} == {
+        "test_lstm_step_visible": True, "test_lstm_step_hidden": True,
+        "test_steps_to_forget_visible": True, "test_steps_to_forget_hidden": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.ipynb"]

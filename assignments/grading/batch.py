@@ -432,27 +432,26 @@ def grade_one(course_dir: Path, assignment: str, path: Path, settings: core.Sett
     :func:`core.grade_notebook`, plus ``student``; nothing is written to disk. Raises core.GraderError
     when the sandbox cannot work here.
     """
-    if True:
-        target = Path(path)
-        specs = core.load_assignment(course_dir, assignment)
-        spec = next(iter(specs.values()))
-        settings = settings.at_least(spec.limits)
-        private = (os.path.realpath(path),)
-        core.check_sandbox(spec, settings, private)
-        files = _walk(target, []) if target.is_dir() and not target.is_symlink() else [target]
-        context = multiprocessing.get_context("spawn")
-        worker = _Worker(context, (str(course_dir), assignment, settings, private))
-        try:
-            worker.conn.send({"files": [str(p) for p in files], "notes": []})
-            if worker.conn.poll(_deadline_seconds(settings, spec, True)):
-                try:
-                    result = worker.conn.recv()
-                except (EOFError, OSError):
-                    result = core._empty_result("", specs, ["the grader's worker died while grading; grade it by hand"])
-            else:
-                result = core._empty_result("", specs, ["grading did not finish within the grader's hard limit; "
-                                                        "grade it by hand"])
-        finally:
-            worker.stop(kill=True)
-        result["student"] = display_name(target.name)
-        return result
+    target = Path(path)
+    specs = core.load_assignment(course_dir, assignment)
+    spec = next(iter(specs.values()))
+    settings = settings.at_least(spec.limits)
+    private = (os.path.realpath(path),)
+    core.check_sandbox(spec, settings, private)
+    files = _walk(target, []) if target.is_dir() and not target.is_symlink() else [target]
+    context = multiprocessing.get_context("spawn")
+    worker = _Worker(context, (str(course_dir), assignment, settings, private))
+    try:
+        worker.conn.send({"files": [str(p) for p in files], "notes": []})
+        if worker.conn.poll(_deadline_seconds(settings, spec, True)):
+            try:
+                result = worker.conn.recv()
+            except (EOFError, OSError):
+                result = core._empty_result("", specs, ["the grader's worker died while grading; grade it by hand"])
+        else:
+            result = core._empty_result("", specs, ["grading did not finish within the grader's hard limit; "
+                                                    "grade it by hand"])
+    finally:
+        worker.stop(kill=True)
+    result["student"] = display_name(target.name)
+    return result

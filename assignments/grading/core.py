@@ -1,22 +1,26 @@
-"""Grade a folder of submitted notebooks, each student's code in a sandbox.
+"""Grade submitted notebooks, each student's code in a sandbox.
 
 How a submission is graded:
 
 1. The instructor's source notebook (``source/<assignment>/<assignment>_<lang>.ipynb``)
    defines the exercises: a solution cell starting with ``# EXERCISE: <id>``,
    followed by its nbgrader test cells (visible and hidden), each with points.
-2. In the submission, answers are found by that marker line in the cell text,
-   never by cell metadata (Colab strips it). If the marker is gone, the cell
-   that defines the exercise's function is used; if the answer cell became
-   markdown, its text is still graded. Every such repair is flagged.
+2. The submitted file is read by :mod:`grading.reading` (no links, bounded, any
+   encoding, nbformat 3 or 4, or a ``.py`` download). Answers are what the notebook
+   defines when run top to bottom, marked cells first (:func:`find_answers`); magics
+   become Python through IPython's own transformer. Every repair is flagged.
 3. A bubblewrap sandbox (no network, read-only system, none of the course's
-   files, no gradebook, a memory limit and a time limit per exercise) runs the
-   instructor's setup code and the student's answer cells, and evaluates the
-   student's functions on the inputs the tests ask for.
+   files, a sized ``/tmp``, a cgroup for memory and processes where available,
+   a time limit per exercise) runs the instructor's setup code and the answers,
+   and evaluates the student's functions on the inputs the tests ask for.
 4. The tests themselves (the instructor's copy, hidden tests included) run in
    the grader, outside the sandbox: student functions are replaced there by
    proxies that ask the sandbox for results. Nothing the student writes can
    see or change the expected answers or the verdict.
+
+:func:`grade_notebook` grades one file in the calling process; :mod:`grading.batch`
+runs it under a supervisor (a worker process per submission at a time, with a hard
+deadline) for a folder (``grade_folder``) or one submission (``grade_one``).
 
 Two settings of the source notebook adapt this to heavier assignments:
 
@@ -30,13 +34,12 @@ Two settings of the source notebook adapt this to heavier assignments:
 from __future__ import annotations
 
 import ast
-import concurrent.futures
+import builtins
 import contextlib
-import csv
 import dataclasses
+import functools
 import io
 import json
-import multiprocessing
 import os
 import re
 import resource
@@ -363,6 +366,8 @@ def find_answers(notebook: dict, spec: Spec) -> dict[str, Found]:
                 parts.append(("your answer", to_python(cells[texts[-1]]["source"])))
                 flags.append(f"the answer of {exercise.grade_id} was found in a {cells[texts[-1]].get('cell_type')} "
                              "cell; its text was graded")
+        if parts:
+            parts = _with_helpers(parts, code_cells, trees, spec, flags)
         if not parts:
             found[exercise.grade_id] = Found(None, [f"no answer found for {exercise.grade_id} "
                                                     f"(no '# EXERCISE: {exercise.grade_id}' cell and no definition of "
@@ -370,6 +375,50 @@ def find_answers(notebook: dict, spec: Spec) -> dict[str, Found]:
             continue
         found[exercise.grade_id] = Found("\n\n".join(code for _, code in parts), flags, tuple(parts))
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _setup_names(preamble: str) -> frozenset[str]:
+    return frozenset(_bound_names(preamble))
+
+
+def _with_helpers(parts: list[tuple[str, str]], code_cells: dict[int, str], trees: dict, spec: Spec,
+                  flags: list[str]) -> list[tuple[str, str]]:
+    """Add the student's own helpers the answer uses (a function, import or constant defined in another
+    cell), as running the notebook top to bottom would have defined them: those cells' definitions only."""
+    known = set(dir(builtins)) | _setup_names(spec.preamble)
+    helpers: list[int] = []
+    for _ in range(20):  # helpers of helpers, a bounded number of cells
+        used: set[str] = set()
+        for _, code in parts + [("", _definitions_only(code_cells[i], trees[i])) for i in helpers]:
+            tree = _parse(code)
+            if tree is not None:
+                with contextlib.suppress(RecursionError):
+                    for n in ast.walk(tree):
+                        if isinstance(n, ast.Name):
+                            (used if isinstance(n.ctx, ast.Load) else known).add(n.id)
+                        elif isinstance(n, ast.arg):
+                            known.add(n.arg)
+                        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                            known.add(n.name)
+                        elif isinstance(n, ast.ExceptHandler) and n.name:
+                            known.add(n.name)
+                        elif isinstance(n, ast.alias):
+                            known.add((n.asname or n.name).split(".")[0])
+        missing = sorted(used - known)
+        added = False
+        for name in missing:
+            where = [i for i in code_cells if trees[i] is not None and i not in helpers
+                     and name in _bound_names(_definitions_only(code_cells[i], trees[i]))]
+            if where:
+                helpers.append(where[-1])
+                added = True
+            known.add(name)
+        if not added:
+            break
+    for cell in sorted(helpers):
+        flags.append(f"the answer uses definitions from cell {cell + 1}; that cell's definitions were graded with it")
+    return [(f"your definitions in cell {i + 1}", _definitions_only(code_cells[i], trees[i])) for i in sorted(helpers)] + parts
 
 
 # --------------------------------------------------------------------------- sandbox
@@ -741,6 +790,9 @@ def grade_notebook(path: Path, specs: dict[str, Spec], settings: Settings, priva
     session = _Session(spec, settings, private)
     proxies = {name: _Proxy(session, name) for exercise in spec.exercises for name in exercise.names}
     proxies.update({name: _Proxy(session, name) for name in spec.sandbox_names})
+    # Trusted helpers (ch05's describe_model) call the student's side through these proxies: they look
+    # names up in the trusted namespace, so this submission's proxies go there (one submission at a time).
+    trusted.update(proxies)
     try:
         for exercise in spec.exercises:
             found = answers[exercise.grade_id]

@@ -213,6 +213,7 @@ class _Worker:
         self.job: Submission | None = None
         self.deadline = 0.0
         self.fresh = True
+        self.completed = 0
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -389,11 +390,14 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
                 if worker.conn in ready:
                     try:
                         result = worker.conn.recv()
+                        worker.completed += 1
                     except (EOFError, OSError):
                         code = worker.process.exitcode
                         result = core._empty_result("", specs, [
                             f"the grader's worker died while grading this submission (exit code {code}); "
                             "grade it by hand"])
+                        if not worker.completed:  # it never graded anyone: the grader's environment, not this student
+                            result["grader_error"] = f"a grader worker died before grading anyone (exit code {code})"
                         worker.stop(kill=True)
                         workers[index] = worker = _reborn(worker, context, args)
                 elif time.monotonic() > worker.deadline:
@@ -407,7 +411,7 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
                     grader_errors = grader_errors + 1 if result.get("grader_error") else 0
                     record(submission, result)
                     if grader_errors >= 3:
-                        raise core.GraderError(f"the sandbox stopped working during the batch: {result['grader_error']}")
+                        raise core.GraderError(f"the grader stopped working during the batch: {result['grader_error']}")
     finally:
         for worker in workers:
             worker.stop(kill=bool(worker.job))

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "assignments"
 sys.path.insert(0, str(COURSE))
 
-from grading import batch, core, reading  # noqa: E402
+from grading import batch, core  # noqa: E402
 
 ASSIGNMENTS = ("ch01_lstm_step", "ch02_last_relevant", "ch03_bptt_gradients", "ch04_perplexity_batching",
                "ch05_bidirectional")

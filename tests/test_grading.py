@@ -941,6 +941,8 @@ def downloads(tmp_path_factory):
         "in_test_cell.ipynb": json.dumps(with_cells(plain, in_test_cell)).encode(),
         "split.ipynb": json.dumps(with_cells(plain, split)).encode(),
         "helper_cell.ipynb": json.dumps(with_cells(plain, helper_cell)).encode(),
+        "cell_magic.ipynb": json.dumps(_submission("ch01_lstm_step", lstm_step="%%time\n" + lstm,
+                                                   steps_to_forget=forget + "\n%time check = steps_to_forget(1.0)\n")).encode(),
         "colab_extras.ipynb": json.dumps(_submission("ch01_lstm_step", steps_to_forget=forget, lstm_step=(
             "# EXERCISE: lstm_step\nfrom google.colab import drive\nimport asyncio\nawait asyncio.sleep(0)\n"
             "ok = (1\n!= 2)\n%time z = 1\n!ls\n" + lstm.replace("# EXERCISE: lstm_step\n", "") + "\ndisplay(ok)\n"))).encode(),

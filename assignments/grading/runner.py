@@ -19,7 +19,8 @@ the grader treats every reply as untrusted data.
 
 Student cells run as Colab runs them: IPython magics and shell lines were
 already turned into ``get_ipython()`` calls by the grader (IPython's own
-transformer); here ``get_ipython()`` answers them with nothing, ``display``
+transformer); here ``get_ipython()`` runs the code of ``%time``/``%%time``-like
+magics (time, timeit, capture, prun) and answers the others with nothing, ``display``
 does nothing, ``google.colab`` imports as an empty stand-in, and a cell with
 top-level ``await`` runs in an event loop.
 """
@@ -76,7 +77,39 @@ class _ColabFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
 
-namespace = {"__name__": "__main__", "get_ipython": lambda: _Nothing(), "display": lambda *a, **k: None}
+class _Shell(_Nothing):
+    """What ``get_ipython()`` gives: magics that only time or capture a cell run its code; the rest do nothing."""
+
+    _RUNS_CODE = {"time", "timeit", "capture", "prun", "debug"}
+
+    def run_line_magic(self, name, line, *args):
+        if name in self._RUNS_CODE and line.strip() and not line.lstrip().startswith("-"):
+            _run(_python(line), "<magic>")
+        return None
+
+    def run_cell_magic(self, name, line, cell, *args):
+        if name in self._RUNS_CODE:
+            _run(_python(cell), "<magic>")
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+
+def _python(code):
+    """IPython's own transformer for the body of a magic (magics inside it), when IPython is installed."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except Exception:  # noqa: BLE001 - without IPython the body runs as it is
+        return code
+    return TransformerManager().transform_cell(code)
+
+
+_SHELL = _Shell()
+namespace = {"__name__": "__main__", "get_ipython": lambda: _SHELL, "display": lambda *a, **k: None}
 protected = {}  # the setup's own helpers, as they were before any student code ran
 
 

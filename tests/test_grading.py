@@ -817,11 +817,22 @@ def test_an_interrupted_batch_keeps_its_rows_and_resumes(tmp_path):
     finally:
         os.killpg(process.pid, 9)  # interrupted while it grades the slow one
         process.wait()
+        for _ in range(100):  # until its workers are gone too
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
     assert {s: r["score"] for s, r in _rows(out).items()} == {"a.ipynb": "8", "b.ipynb": "8", "c.ipynb": "8"}
     (subs / "z_slow.ipynb").write_text(json.dumps(_submission("ch01_lstm_step", **good)))  # fixed meanwhile
     summary = batch.grade_folder(COURSE, "ch01_lstm_step", subs, out, core.Settings(timeout=TIMEOUT), jobs=1)
     assert summary["reused"] == 3
     assert {s: r["score"] for s, r in _rows(out).items()} == {f"{n}.ipynb": "8" for n in ("a", "b", "c", "z_slow")}
+    from grading import limiting
+
+    killed = [p for p in Path("/sys/fs/cgroup").glob("**/grading-*-*")  # cgroups of the killed run: removed
+              if not limiting._alive(p.name.split("-")[1])]
+    assert killed == []
 
 
 # --------------------------------------------------------------------------- class 3: no unearned points

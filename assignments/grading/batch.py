@@ -336,6 +336,7 @@ def grade_folder(course_dir: Path, assignment: str, submissions: Path, out: Path
     found = discover(submissions)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     (out / "results").mkdir(parents=True, exist_ok=True)
+    limiting.cleanup()  # cgroups left by an earlier run that was killed
     core.check_sandbox(spec, settings, private)
     limits = limiting.status()
 

@@ -127,7 +127,7 @@ class Cgroup:
                     with contextlib.suppress(OSError):
                         os.kill(pid, 9)
                 time.sleep(0.02)
-            for _ in range(50):
+            for _ in range(250):  # up to 5 s: a killed process can take a while to release its memory
                 try:
                     folder.rmdir()
                     break
@@ -138,20 +138,34 @@ class Cgroup:
         self.folders = []
 
 
-def cleanup(pid: int) -> None:
-    """Remove the cgroups a killed grader process (``pid``) left behind."""
-    parents = []
+def _parents() -> list[Path]:
     if (_ROOT / "cgroup.controllers").exists():
-        parents.append(_ROOT / (_own_path(None) or "/").lstrip("/"))
-    else:
-        for controller in ("memory", "pids"):
-            own = _own_path(controller)
-            if own is not None:
-                parents.append(_ROOT / controller / own.lstrip("/"))
-    for parent in parents:
+        return [_ROOT / (_own_path(None) or "/").lstrip("/")]
+    parents = []
+    for controller in ("memory", "pids"):
+        own = _own_path(controller)
+        if own is not None:
+            parents.append(_ROOT / controller / own.lstrip("/"))
+    return parents
+
+
+def _alive(pid: str) -> bool:
+    """Whether a process runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def cleanup(pid: int | None = None) -> None:
+    """Remove the cgroups a grader process left behind: those of ``pid``, or (None) of every process gone."""
+    for parent in _parents():
         with contextlib.suppress(OSError):
-            for folder in parent.glob(f"grading-{pid}-*"):
-                Cgroup([folder], 0).remove()
+            for folder in parent.glob(f"grading-{pid if pid is not None else '*'}-*"):
+                owner = folder.name.split("-")[1]
+                if pid is not None or (owner.isdigit() and not _alive(owner)):
+                    Cgroup([folder], 0).remove()
 
 
 def status() -> str:

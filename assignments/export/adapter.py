@@ -122,7 +122,8 @@ def _without_bubblewrap(run_as: list[str]):
                 os.chown(home, 0, 0)
         run_as.append("nobody" if uid == NOBODY else f"uid {uid}")
 
-        def command(reply_fd: int) -> list[str]:
+        def command(reply_fd: int, private: tuple[str, ...] = (), tmp_bytes: int = 0) -> list[str]:
+            # Same signature as core._sandbox_command; folders and /tmp size are bubblewrap's concern.
             return [sys.executable, "-s", str(staging / "demote.py"), str(uid), str(staging),
                     str(staging / "runner" / "runner.py"), str(reply_fd), str(home)]
 

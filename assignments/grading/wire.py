@@ -84,7 +84,10 @@ def decode(data: Any, depth: int = 0) -> Any:
             dtype = np.dtype(str(data["__nd__"]))
             if dtype.kind not in _KINDS or dtype.hasobject:
                 raise WireError(f"dtype {dtype} refused")
-            shape = tuple(int(n) for n in data["shape"])
+            if not isinstance(data["shape"], list) or len(data["shape"]) > 32 or \
+                    not all(isinstance(n, int) and 0 <= n for n in data["shape"]):
+                raise WireError("malformed array shape")
+            shape = tuple(data["shape"])
             raw = base64.b64decode(str(data["data"]), validate=True)
             if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
                 raise WireError("array size does not match its shape")
@@ -102,7 +105,12 @@ def loads(line: bytes) -> dict:
     """Parse one JSON line written by :func:`dumps`."""
     if len(line) > MAX_MESSAGE_BYTES:
         raise WireError("message too large")
-    message = json.loads(line.decode("utf-8"))
+    try:
+        message = json.loads(line.decode("utf-8"))
+    except RecursionError:  # the C decoder stops at the interpreter's recursion limit
+        raise WireError("message nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise WireError(f"malformed message ({str(error)[:100]})") from None
     if not isinstance(message, dict):
         raise WireError("message is not an object")
     return message

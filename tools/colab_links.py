@@ -1,14 +1,20 @@
 """Keep every notebook's Colab badge and install cell in step with `_config.yml`.
 
-The repository URL and branch live in one place: `repository:` in
-`_config.yml`. Notebooks opened in Colab cannot read that file, so each one
-carries two copies of it: the "Open in Colab" badge in its first cell, and
-the `pip install git+...` line of its setup cell. This tool checks them
-(default) or rewrites them (`--write`) from `_config.yml`.
+Two settings live in one place each, in `_config.yml`:
+
+* `repository:` (URL and branch): where the notebooks are. Each notebook's
+  first cell carries an "Open in Colab" badge that opens it from there.
+* `course_utils:` (package name and version): the released `course_utils`
+  that notebooks install in Colab. Each setup cell carries the pip
+  requirement `<package>==<version>`, and `course_utils/__init__.py` its
+  `__version__` (which the wheel's version comes from).
+
+Notebooks opened in Colab cannot read `_config.yml`, so they carry copies.
+This tool checks the copies (default) or rewrites them (`--write`).
 
 Usage:
     python tools/colab_links.py            # check; exit 1 and list problems
-    python tools/colab_links.py --write    # rewrite badges and install lines
+    python tools/colab_links.py --write    # rewrite badges, install lines and __version__
 """
 
 from __future__ import annotations
@@ -20,12 +26,19 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 __all__ = [
     "BADGE_IMAGE",
     "read_repository",
     "badge_url",
-    "install_url",
+    "PIP_SPEC_ENV_VAR",
+    "read_release",
+    "install_spec",
+    "package_version",
+    "version_problems",
+    "rewrite_version",
     "notebook_problems",
     "rewrite_notebook",
     "book_notebooks",
@@ -34,7 +47,13 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[1]
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 _BADGE_URL = re.compile(r"https://colab\.research\.google\.com/github/[^\s)\"']+\.ipynb")
-_INSTALL_URL = re.compile(r"git\+https://github\.com/[^\s\"'@]+@[^\s\"']+")
+PIP_SPEC_ENV_VAR = "COURSE_UTILS_PIP_SPEC"
+# The setup cell's pip requirement: os.environ.get("COURSE_UTILS_PIP_SPEC", "<package>==<version>").
+# The variable exists for the course's own tests (tests/test_release.py), which point it at a local wheel.
+_INSTALL_SPEC = re.compile(r'os\.environ\.get\(\s*"' + PIP_SPEC_ENV_VAR + r'",\s*"(?P<spec>[^"]*)"\s*\)')
+_VERSION_LINE = re.compile(r'^__version__ = "(?P<version>[^"]*)"$', re.MULTILINE)
+_PACKAGE_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+INIT = ROOT / "course_utils" / "__init__.py"
 _GITHUB = re.compile(r"^https://github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
 
 
@@ -69,22 +88,79 @@ def badge_url(repo: str, branch: str, notebook: str) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}"
 
 
-def install_url(repo: str, branch: str) -> str:
-    """Return the pip requirement that installs `course_utils` from the repository.
+def read_release(config_path: Path = ROOT / "_config.yml") -> tuple[str, str]:
+    """Return ``(package, version)`` from the ``course_utils:`` section of `_config.yml`.
+
+    Raises:
+        ValueError: The section is missing, its package is not a distribution
+            name, or its version is not a PEP 440 release version such as 0.2.0.
+    """
+    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    section = (config or {}).get("course_utils") or {}
+    package = str(section.get("package", ""))
+    if not _PACKAGE_NAME.match(package):
+        raise ValueError(f"`course_utils.package` in {config_path} must name the distribution, e.g. course-utils (got {package!r}).")
+    raw = section.get("version")
+    try:
+        version = Version(str(raw))
+    except InvalidVersion:
+        version = None
+    if not isinstance(raw, str) or version is None or str(version) != raw or version.is_devrelease or version.local:
+        raise ValueError(
+            f"`course_utils.version` in {config_path} must be a quoted release version such as \"0.2.0\" (got {raw!r})."
+        )
+    return package, raw
+
+
+def install_spec(package: str, version: str) -> str:
+    """Return the pip requirement that installs the released `course_utils`.
 
     Example:
-        >>> install_url("org/course", "main")
-        'git+https://github.com/org/course@main'
+        >>> install_spec("course-utils", "0.2.0")
+        'course-utils==0.2.0'
     """
-    return f"git+https://github.com/{repo}@{branch}"
+    return f"{package}=={version}"
+
+
+def package_version(init: Path = INIT) -> str:
+    """Return the ``__version__`` written in `course_utils/__init__.py`."""
+    match = _VERSION_LINE.search(Path(init).read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"{init} must hold a line __version__ = \"...\".")
+    return match["version"]
+
+
+def version_problems(package: str, version: str, init: Path = INIT, pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """List where `course_utils/__init__.py` or `pyproject.toml` disagree with `_config.yml`'s release."""
+    problems = []
+    found = package_version(init)
+    if found != version:
+        problems.append(f"{init.name}: __version__ is {found!r}, _config.yml's course_utils.version is {version!r}.")
+    text = Path(pyproject).read_text(encoding="utf-8")
+    names = re.findall(r'^name = "([^"]+)"$', text, flags=re.MULTILINE)
+    if [canonicalize_name(n) for n in names[:1]] != [canonicalize_name(package)]:
+        problems.append(f"pyproject.toml: the project's name is {names[:1]}, _config.yml's course_utils.package is {package!r}.")
+    return problems
+
+
+def rewrite_version(version: str, init: Path = INIT) -> bool:
+    """Write ``version`` into `course_utils/__init__.py`; return True if it changed."""
+    text = Path(init).read_text(encoding="utf-8")
+    new = _VERSION_LINE.sub(f'__version__ = "{version}"', text)
+    if new != text:
+        Path(init).write_text(new, encoding="utf-8")
+    return new != text
 
 
 def _setup_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    return [c for c in nb.cells if c.cell_type == "code" and _INSTALL_URL.search(c.source)]
+    return [c for c in nb.cells if c.cell_type == "code" and "google.colab" in c.source and "pip" in c.source]
 
 
-def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> list[str]:
-    """List what is wrong with a notebook's badge and install cell (empty when all is right)."""
+def notebook_problems(path: Path, repo: str, branch: str, spec: str, root: Path = ROOT) -> list[str]:
+    """List what is wrong with a notebook's badge and install cell (empty when all is right).
+
+    ``spec`` is the pip requirement the setup cell must install (:func:`install_spec`).
+    """
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     nb = nbformat.read(path, as_version=4)
     problems = []
@@ -102,17 +178,18 @@ def notebook_problems(path: Path, repo: str, branch: str, root: Path = ROOT) -> 
     if len(setups) != 1:
         problems.append(f"{rel}: expected exactly one setup cell installing course_utils (found {len(setups)}).")
     else:
-        found = _INSTALL_URL.findall(setups[0].source)
-        want = install_url(repo, branch)
-        if found != [want]:
-            problems.append(f"{rel}: the setup cell must install {want} (found {found}).")
+        found = _INSTALL_SPEC.findall(setups[0].source)
+        if found != [spec]:
+            problems.append(
+                f"{rel}: the setup cell must install os.environ.get({PIP_SPEC_ENV_VAR!r}, {spec!r}) (found {found})."
+            )
         if '"google.colab" in sys.modules' not in setups[0].source:
             problems.append(f"{rel}: the setup cell must install only when running in Colab.")
     return problems
 
 
-def rewrite_notebook(path: Path, repo: str, branch: str, root: Path = ROOT) -> bool:
-    """Point the notebook's badge and install line at ``repo``/``branch``; return True if it changed."""
+def rewrite_notebook(path: Path, repo: str, branch: str, spec: str, root: Path = ROOT) -> bool:
+    """Point the notebook's badge at ``repo``/``branch`` and its install line at ``spec``; return True if it changed."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     nb = nbformat.read(path, as_version=4)
     changed = False
@@ -121,7 +198,7 @@ def rewrite_notebook(path: Path, repo: str, branch: str, root: Path = ROOT) -> b
         changed |= new != nb.cells[0].source
         nb.cells[0].source = new
     for cell in _setup_cells(nb):
-        new = _INSTALL_URL.sub(install_url(repo, branch), cell.source)
+        new = _INSTALL_SPEC.sub(f'os.environ.get("{PIP_SPEC_ENV_VAR}", "{spec}")', cell.source)
         changed |= new != cell.source
         cell.source = new
     if changed:
@@ -139,14 +216,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite badges and install lines from _config.yml")
     args = parser.parse_args(argv)
     repo, branch = read_repository()
+    package, version = read_release()
+    spec = install_spec(package, version)
     if args.write:
         for path in book_notebooks():
-            if rewrite_notebook(path, repo, branch):
+            if rewrite_notebook(path, repo, branch, spec):
                 print(f"rewrote {path.relative_to(ROOT)}")
-    problems = [p for path in book_notebooks() for p in notebook_problems(path, repo, branch)]
+        if rewrite_version(version):
+            print(f"rewrote {INIT.relative_to(ROOT)}: __version__ = {version!r}")
+    problems = [p for path in book_notebooks() for p in notebook_problems(path, repo, branch, spec)]
+    problems += version_problems(package, version)
     for problem in problems:
         print(problem)
-    print(f"{len(book_notebooks())} notebooks checked against {repo}@{branch}: {len(problems)} problems")
+    print(f"{len(book_notebooks())} notebooks checked against {repo}@{branch} and {spec}: {len(problems)} problems")
     return 1 if problems else 0
 
 

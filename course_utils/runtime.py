@@ -222,7 +222,7 @@ def gpu_kernel_name() -> str:
 
     Keras's TensorFlow backend picks NVIDIA's cuDNN kernel for ``LSTM`` and
     ``GRU`` layers whose settings it supports (the defaults) when a GPU is
-    visible; otherwise it runs its generic loop. This function imports
+    visible (a logical GPU device); otherwise it runs its generic loop. This function imports
     TensorFlow.
 
     Example:
@@ -231,4 +231,4 @@ def gpu_kernel_name() -> str:
     """
     import tensorflow as tf
 
-    return "cuDNN" if tf.config.list_physical_devices("GPU") else "generic"
+    return "cuDNN" if tf.config.list_logical_devices("GPU") else "generic"

@@ -91,5 +91,5 @@ def test_bad_arguments(kwargs, error, message):
 def test_kernel_name_on_this_machine():
     import tensorflow as tf
 
-    expected = "cuDNN" if tf.config.list_physical_devices("GPU") else "generic"
+    expected = "cuDNN" if tf.config.list_logical_devices("GPU") else "generic"
     assert runtime.gpu_kernel_name() == expected

@@ -171,6 +171,10 @@ def check_versions(
             raise ValueError(
                 f"`supported[{package!r}]` must be a version range such as '>=2.16,<3' (got {ranges[package]!r})."
             ) from error
+        try:
+            Version(str(wanted[package]))
+        except InvalidVersion as error:
+            raise ValueError(f"`tested[{package!r}]` must be a version such as '2.21.0' (got {wanted[package]!r}).") from error
     parsed: dict[str, Version | None] = {}
     for package in PACKAGES:
         value = found[package]

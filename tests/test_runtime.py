@@ -80,6 +80,7 @@ def test_ranges_and_tested_versions_can_be_given():
         ({"supported": {"tensorflow": "at least 2", "keras": ">=3"}}, ValueError,
          r"`supported\['tensorflow'\]` must be a version range"),
         ({"tested": {"keras": "3.15.1"}}, ValueError, r"`tested` must have an entry for 'tensorflow'"),
+        ({"tested": {"tensorflow": "latest", "keras": "3.15.1"}}, ValueError, r"`tested\['tensorflow'\]` must be a version"),
         ({"verbose": "yes"}, TypeError, r"`verbose` must be True or False \(got 'yes'\)"),
     ],
 )

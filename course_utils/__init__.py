@@ -4,7 +4,8 @@ Modules:
     budget:    one switch (``COURSE_FAST=1``) between full and fast training budgets.
     sequences: variable-length toy sequences, padding and ``tf.data`` pipelines.
     plotting:  the figures chapters share (curves, bars, example sequences).
-    checks:    self-checks for the exercises, in English, Spanish and Portuguese.
+    checks:    self-checks for the exercises, in the reader's language, expected answers out of sight.
+    exercises: each exercise's test inputs and reference answer, which the checks compare with.
     cells:     split Keras's fused RNN/LSTM/GRU weights into per-gate matrices and back.
     diagrams:  unrolled-graph drawings and gradient-norm plots.
     bptt:      the palindrome series, a checked NumPy BPTT, and chapter 3's truncated-BPTT training loop.

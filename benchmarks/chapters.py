@@ -125,6 +125,14 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "baseline_test_accuracy", 'float(test_accuracy["lstm"])',
                 source="(no baseline)",
             ),
+            Metric(
+                "row_tagging_accuracy", 'float(tag_accuracy["bilstm"])',
+                source="(no such task)",
+            ),
+            Metric(
+                "row_tagging_margin", "float(tag_margin)",
+                source="(no such task)",
+            ),
         ),
     ),
 )

@@ -105,7 +105,8 @@ def test_notebook_follows_the_chapter_skeleton(path):
     assert len(headings) >= 6, f"expected Overview, Setup, sections, Summary, Exercises, Next steps; got {headings}"
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "keras.utils.set_random_seed(" in code, "the notebook must seed its run"
-    assert "checks.check_answer(" in code, "the exercises need self-checks"
+    assert "checks.check(" in code, "the exercises need self-checks (checks.check, answers out of sight)"
+    assert "checks.check_answer(" not in code, "a chapter's check cells must not show the expected answers"
 
 
 def _pairs():

@@ -13,6 +13,8 @@ Modules:
     validation: argument checks the other modules share.
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
+    store:     a results store for long trainings: train once, reuse (other languages, rebuilds), resume.
+    progress:  a live bar within each epoch that leaves one line per epoch (Jupyter, Colab, terminal).
     i18n:      the reader's language, set once per notebook (`set_language("es")`).
 """
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping
+
+import keras
 from course_utils import i18n
 
 __all__ = ["EpochProgress", "KerasProgress", "format_bar", "format_duration", "keras_epoch_line", "in_notebook"]
@@ -187,24 +189,28 @@ class EpochProgress:
             self._show("\n".join(self.lines))
 
 
-class KerasProgress:
+class KerasProgress(keras.callbacks.Callback):
     """A Keras callback that feeds an :class:`EpochProgress` from ``model.fit`` (use ``verbose=0``).
+
+    It draws the bar within the epoch (loss and accuracy so far); the epoch's
+    summary line is the caller's, through :meth:`EpochProgress.end_epoch`.
 
     Args:
         bar: The progress display; one training's epochs share it.
+
+    Raises:
+        TypeError: ``bar`` is not an :class:`EpochProgress`.
     """
 
-    def __new__(cls, bar: EpochProgress):
-        import keras
-
-        class _Callback(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                bar.start_epoch(epoch + 1)
-
-            def on_train_batch_end(self, batch, logs=None):
-                values = {k: float(v) for k, v in (logs or {}).items() if k in ("loss", "accuracy")}
-                bar.update(batch + 1, **values)
-
+    def __init__(self, bar: EpochProgress) -> None:
         if not isinstance(bar, EpochProgress):
             raise TypeError(f"`bar` must be an EpochProgress (got {type(bar).__name__}).")
-        return _Callback()
+        super().__init__()
+        self.bar = bar
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self.bar.start_epoch(epoch + 1)
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        values = {k: float(v) for k, v in (logs or {}).items() if k in ("loss", "accuracy")}
+        self.bar.update(batch + 1, **values)

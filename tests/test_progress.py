@@ -117,3 +117,18 @@ def test_an_executed_notebook_keeps_exactly_one_line_per_epoch():
     assert displays[0].data["text/plain"].splitlines() == [f"epoch {e}/4  loss 0.0333" for e in range(1, 5)]
     streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert streams == "after training\n" and "\r" not in streams
+
+
+def test_keras_callback_draws_the_bar_from_fit():
+    import keras
+    import numpy as np
+
+    display, screen, calls = _fake_display()
+    bar = progress.EpochProgress(1, 4, display=display, min_interval=0.0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((8, 3)), np.zeros((8, 2)), batch_size=2, epochs=1, verbose=0,
+              callbacks=[progress.KerasProgress(bar)])
+    assert len(calls) == 1 and "4/4" in screen[0] and "loss" in screen[0]
+    with pytest.raises(TypeError, match="`bar` must be an EpochProgress"):
+        progress.KerasProgress("bar")

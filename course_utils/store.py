@@ -43,6 +43,7 @@ import tempfile
 import time
 import uuid
 import warnings
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,11 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
+
+
+_INITIAL_WEIGHTS: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
+"""Fingerprint of each model's weights when :meth:`ResultsStore.fit` first saw it: running the
+cell again after an interruption (or after the training) finds the same entry, not a new one."""
 
 
 class StoreWarning(UserWarning):
@@ -602,12 +608,13 @@ class ResultsStore:
             raise TypeError("`validation_data` must be a pair (x_val, y_val) or None "
                             f"(got {type(validation_data).__name__}).")
         epochs, batch_size, seed = int(epochs), int(batch_size), int(seed)
-        initial = model.get_weights()
+        if model not in _INITIAL_WEIGHTS:
+            _INITIAL_WEIGHTS[model] = fingerprint(*model.get_weights())
         arrays = [x, y] + (list(validation_data) if validation_data is not None else [])
         key_parts = {
             "kind": "keras.fit",
             "architecture": _architecture(model),
-            "initial_weights": fingerprint(*initial),
+            "initial_weights": _INITIAL_WEIGHTS[model],
             "data": fingerprint(*arrays),
             "epochs": epochs, "batch_size": batch_size, "seed": seed,
             "validation": validation_data is not None,

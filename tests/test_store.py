@@ -296,3 +296,28 @@ def test_a_corrupt_checkpoint_restarts_the_training_with_a_warning(tmp_path):
         fitted = results.fit(_classifier(epochs=2, steps=2), x, y, epochs=2, batch_size=8, seed=1,
                              show_progress=False)
     assert len(fitted.history["loss"]) == 2
+
+
+def test_fit_called_again_on_the_same_model_resumes_or_loads_instead_of_training_on(tmp_path):
+    # In a notebook the reader may interrupt the training cell and run it again, with the
+    # model object of the earlier cell: the store must resume that training, not start another.
+    rng = np.random.default_rng(0)
+    x, y = rng.random((16, 6, 5), dtype=np.float32), rng.integers(0, 3, 16)
+    straight_model = _classifier(epochs=3, steps=2)
+    store.ResultsStore(tmp_path / "a", retrain=False).fit(straight_model, x, y, epochs=3, batch_size=8, seed=1,
+                                                          show_progress=False)
+
+    class StopBeforeThird(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                raise _Interrupt
+
+    results = store.ResultsStore(tmp_path / "b", retrain=False, log=lambda _: None)
+    model = _classifier(epochs=3, steps=2)
+    with pytest.raises(_Interrupt):
+        results.fit(model, x, y, epochs=3, batch_size=8, seed=1, callbacks=[StopBeforeThird()], show_progress=False)
+    first = results.fit(model, x, y, epochs=3, batch_size=8, seed=1, show_progress=False)
+    again = results.fit(model, x, y, epochs=3, batch_size=8, seed=1, show_progress=False)
+    assert not first.loaded and again.loaded and again.key == first.key
+    for a, b in zip(straight_model.variables, model.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)

@@ -28,6 +28,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -390,6 +391,9 @@ class TrainResult:
     parameters: int = 0
 
 
+_SOURCE_FINGERPRINT = fingerprint(Path(__file__).read_text(encoding="utf-8"))
+
+
 def epoch_line(epoch: int, rate: float, train_perplexity: float, valid_perplexity: float,
                words_per_second: float) -> str:
     """Return the one log line of a finished epoch of :func:`train`, in the reader's language.
@@ -484,6 +488,7 @@ def train(
         history = train_fn(model, None)
     else:
         key_parts = {"kind": "course_utils.lm.train", "config": dataclasses.asdict(config), "seed": seed,
+                     "code": _SOURCE_FINGERPRINT,  # any edit of this module's training code retrains
                      "evaluate_test": evaluate_test,
                      "data": fingerprint(corpus.train, corpus.valid, corpus.test, "\n".join(corpus.vocab.words))}
         stored = store.train_or_load(name, key_parts, build, train_fn, describe=describe)

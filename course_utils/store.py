@@ -74,6 +74,10 @@ STORE_ENV_VAR = "COURSE_STORE_DIR"
 RETRAIN_ENV_VAR = "COURSE_RETRAIN"
 """Environment variable that, set to 1, trains again instead of loading (and replaces the entry)."""
 
+FIT_RECIPE = 1
+"""Version of :meth:`ResultsStore.fit`'s training loop (shuffling, one fit per epoch): part of its
+key, so bump it when a change of the loop changes what it trains."""
+
 DEFAULT_DIRECTORY = Path("~/.cache/course_utils/store")
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -613,6 +617,7 @@ class ResultsStore:
         arrays = [x, y] + (list(validation_data) if validation_data is not None else [])
         key_parts = {
             "kind": "keras.fit",
+            "recipe": FIT_RECIPE,
             "architecture": _architecture(model),
             "initial_weights": _INITIAL_WEIGHTS[model],
             "data": fingerprint(*arrays),

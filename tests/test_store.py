@@ -321,3 +321,15 @@ def test_fit_called_again_on_the_same_model_resumes_or_loads_instead_of_training
     assert not first.loaded and again.loaded and again.key == first.key
     for a, b in zip(straight_model.variables, model.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+
+
+def test_an_edit_of_the_training_code_is_a_miss(tmp_path, monkeypatch):
+    config = lm.LMConfig(vocab_size=12, embedding_dim=4, lstm_units=(5,), batch_size=2, num_steps=3, epochs=1,
+                         eval_batch_size=2)
+    results = store.ResultsStore(tmp_path, retrain=False, log=lambda _: None)
+    lm.train(config, _tiny_corpus(), store=results, verbose=False)
+    assert lm.train(config, _tiny_corpus(), store=results, verbose=False).model is not None
+    assert len(list(tmp_path.iterdir())) == 1
+    monkeypatch.setattr(lm, "_SOURCE_FINGERPRINT", "edited")
+    lm.train(config, _tiny_corpus(), store=results, verbose=False)
+    assert len(list(tmp_path.iterdir())) == 2

@@ -90,7 +90,9 @@ def keras_epoch_line(epoch: int, epochs: int, values: Mapping[str, float], secon
         'epoch  3/25  loss 0.1000  val_accuracy 0.9800  (41 s)'
     """
     width = len(str(epochs))
-    metrics = "  ".join(f"{name} {float(value):.4f}" for name, value in values.items())
+    # Keras's order: the loss, then the other metrics; validation figures after training ones.
+    names = sorted(values, key=lambda name: (name.startswith("val_"), name.removeprefix("val_") != "loss", name))
+    metrics = "  ".join(f"{name} {float(values[name]):.4f}" for name in names)
     return i18n.gettext("epoch {epoch}/{epochs}  {metrics}  ({seconds:.0f} s)").format(
         epoch=f"{epoch:{width}d}", epochs=epochs, metrics=metrics, seconds=seconds)
 

@@ -87,6 +87,8 @@ def test_formatting():
     assert text.startswith("epoch 2/10 |") and "50/100" in text and "[0:25<0:25, 2.0 batch/s]" in text
     assert text.endswith("loss 4.5000")
     assert progress.keras_epoch_line(7, 25, {"loss": 0.25}, 12.3) == "epoch  7/25  loss 0.2500  (12 s)"
+    line = progress.keras_epoch_line(1, 2, {"val_accuracy": 0.5, "accuracy": 0.25, "val_loss": 1.0, "loss": 2.0}, 1)
+    assert line == "epoch 1/2  loss 2.0000  accuracy 0.2500  val_loss 1.0000  val_accuracy 0.5000  (1 s)"
     with pytest.raises(ValueError, match=r"`step` must be in \[0, steps\]"):
         progress.format_bar(1, 1, 5, 4, 1.0)
     with pytest.raises(ValueError, match="`steps` must be an integer >= 1"):

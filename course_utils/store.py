@@ -56,6 +56,7 @@ from course_utils import i18n, progress
 __all__ = [
     "STORE_ENV_VAR",
     "RETRAIN_ENV_VAR",
+    "FIT_RECIPE",
     "StoreWarning",
     "default_directory",
     "retrain_requested",
@@ -239,8 +240,18 @@ def _write_folder(final: Path, files: Callable[[Path], dict], manifest: dict) ->
         old = None
         if final.exists():  # os.replace cannot replace a non-empty folder: move the old one aside first
             old = final.parent / f".old-{final.name}-{uuid.uuid4().hex[:8]}"
-            os.replace(final, old)
-        os.replace(temporary, final)
+            try:
+                os.replace(final, old)
+            except FileNotFoundError:  # another process removed it meanwhile
+                old = None
+        try:
+            os.replace(temporary, final)
+        except OSError:
+            if not (final / MANIFEST).is_file():
+                raise
+            # Another process (a parallel test worker, another language's notebook) stored the
+            # same training meanwhile: keep its copy, which has the same key.
+            shutil.rmtree(temporary, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:

@@ -333,3 +333,28 @@ def test_an_edit_of_the_training_code_is_a_miss(tmp_path, monkeypatch):
     monkeypatch.setattr(lm, "_SOURCE_FINGERPRINT", "edited")
     lm.train(config, _tiny_corpus(), store=results, verbose=False)
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_two_processes_storing_the_same_training_do_not_fail(tmp_path, monkeypatch):
+    # Test workers (or two languages' notebooks) may finish the same training at once.
+    results = store.ResultsStore(tmp_path, retrain=False, log=lambda _: None)
+    train_fn, calls = _train_counter()
+    real_replace = store.os.replace
+
+    raced = []
+
+    def other_process_finishes_first(source, target):
+        target = Path(target)
+        if Path(source).name.startswith(".tmp-") and target.parent == tmp_path and not raced:
+            raced.append(target)
+            other = store.ResultsStore(tmp_path / "other", retrain=False)
+            done = other.train_or_load("tiny", {"seed": 0}, _build, train_fn)
+            real_replace(done.folder, target)  # the other process's entry lands first
+        return real_replace(source, target)
+
+    monkeypatch.setattr(store.os, "replace", other_process_finishes_first)
+    stored = results.train_or_load("tiny", {"seed": 0}, _build, train_fn)
+    monkeypatch.setattr(store.os, "replace", real_replace)
+    assert not stored.loaded and len(calls) == 2
+    assert results.train_or_load("tiny", {"seed": 0}, _build, train_fn).loaded
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]

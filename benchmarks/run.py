@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -198,12 +199,25 @@ def main(argv: list[str] | None = None) -> int:
     }
     failures = []
     fast_runs: dict[str, dict] = {}
+    user_store = os.environ.get("COURSE_STORE_DIR")
+    fast_store = tempfile.mkdtemp(prefix="course-benchmark-store-")
 
     def execute(lang: str, chapter: Chapter, fast: bool, *, use_runner: bool = False) -> dict | None:
         path = ROOT / "book" / lang / f"{chapter.name}.ipynb"
         mode = "fast" if fast else "full"
         what = f"python -m {chapter.runner}" if use_runner else str(path.relative_to(ROOT))
         print(f"[benchmark] {what} ({mode} mode) ...", flush=True)
+        # The results store (course_utils.store): a full-mode chapter trains again, so that its
+        # time is a training's, and leaves its models in the store for the book build to reuse;
+        # the fast-mode book timing starts from an empty store of its own, as a first book build
+        # does (English trains, Spanish and Portuguese load).
+        os.environ["COURSE_RETRAIN"] = "0" if fast else "1"
+        if fast:
+            os.environ["COURSE_STORE_DIR"] = fast_store
+        elif user_store is None:
+            os.environ.pop("COURSE_STORE_DIR", None)
+        else:
+            os.environ["COURSE_STORE_DIR"] = user_store
         try:
             run = run_runner(chapter, fast=fast) if use_runner else run_notebook(path, chapter, fast=fast)
         except Exception as error:  # noqa: BLE001 - report every failure, go on with the rest
@@ -242,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
             "wall_time_s": round(sum(r["wall_time_s"] for r in fast_runs.values()), 1),
             "peak_memory_mb": max((r["peak_memory_mb"] for r in fast_runs.values()), default=0.0),
             "per_notebook_s": {name: r["wall_time_s"] for name, r in fast_runs.items()},
+            # The fast-mode figures the prose quotes (benchmarks/figures.py), from the English runs.
+            "metrics": {name.split("/", 1)[1]: r["values"] for name, r in fast_runs.items()
+                        if name.startswith("en/") and r["values"]},
         }
     kept = {row["chapter"]: row for row in previous.get("chapters", [])}
     for chapter in CHAPTERS:

@@ -15,6 +15,8 @@ Modules:
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
     memory:    long-range memory, trained: the recall task and a SimpleRNN/GRU/LSTM experiment over lags and seeds.
+    store:     a results store for long trainings: train once, reuse (other languages, rebuilds), resume.
+    progress:  a live bar within each epoch that leaves one line per epoch (Jupyter, Colab, terminal).
     i18n:      the reader's language, set once per notebook (`set_language("es")`).
     units:     look inside a trained LSTM one hidden unit at a time: activations, correlations, coloured text.
     stats:     compare two classifiers on the same test examples (McNemar's paired test).

@@ -23,21 +23,25 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from course_utils import i18n
+from course_utils import i18n, progress
 from course_utils.ptb import Corpus, make_windows
+from course_utils.store import ResultsStore, fingerprint
 
 __all__ = [
     "LMConfig",
     "TiedOutput",
+    "LanguageModel",
     "TrainResult",
     "build_model",
     "zero_state",
@@ -47,6 +51,7 @@ __all__ = [
     "evaluate",
     "train",
     "count_parameters",
+    "epoch_line",
     "RECIPES",
     "RECIPE_NAMES",
     "display_name",
@@ -163,6 +168,8 @@ def display_name(recipe: str, lang: str | None = None) -> str:
         raise ValueError(f"`recipe` must be one of {sorted(RECIPE_NAMES)} (got recipe={recipe!r}).")
     return i18n.gettext(RECIPE_NAMES[recipe], lang=lang)
 
+
+@keras.saving.register_keras_serializable(package="course_utils")
 class TiedOutput(keras.layers.Layer):
     """Output layer that reuses an embedding matrix: ``logits = x @ E.T + b``.
 
@@ -171,11 +178,28 @@ class TiedOutput(keras.layers.Layer):
             (vocab_size, embedding_dim) and is not copied.
 
     Input: (..., embedding_dim). Output: (..., vocab_size).
+
+    Saving: :meth:`get_config` describes the embedding too, so the layer
+    alone round-trips through ``keras.saving``; inside a
+    :class:`LanguageModel` the model rebuilds the tie itself when loaded.
     """
 
     def __init__(self, embedding: keras.layers.Embedding, **kwargs) -> None:
+        if not isinstance(embedding, keras.layers.Embedding):
+            raise TypeError(f"`embedding` must be a keras.layers.Embedding (got {type(embedding).__name__}).")
         super().__init__(**kwargs)
         self._tied = [embedding]  # a list hides the layer from Keras's tracking: no double counting
+
+    def get_config(self) -> dict:
+        """Return the layer's config, with the tied embedding's own config under ``"embedding"``."""
+        return {**super().get_config(), "embedding": keras.saving.serialize_keras_object(self._tied[0])}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "TiedOutput":
+        """Rebuild the layer (and an embedding of the same shape) from :meth:`get_config`."""
+        config = dict(config)
+        embedding = keras.saving.deserialize_keras_object(config.pop("embedding"))
+        return cls(embedding, **config)
 
     def build(self, input_shape) -> None:
         vocab_size = self._tied[0].input_dim
@@ -186,27 +210,8 @@ class TiedOutput(keras.layers.Layer):
         return keras.ops.matmul(x, keras.ops.transpose(matrix)) + self.bias
 
 
-def build_model(config: LMConfig, *, seed: int = 0) -> keras.Model:
-    """Build the stacked-LSTM language model described by ``config``.
-
-    Args:
-        config: Sizes, dropout and tying.
-        seed: Seed of the initial weights and of the dropout masks.
-
-    Returns:
-        A functional ``keras.Model`` with inputs ``[ids, h1, c1, h2, c2, ...]``
-        and outputs ``[logits, h1, c1, h2, c2, ...]``.
-
-    Raises:
-        TypeError: ``config`` is not an :class:`LMConfig`.
-
-    Example:
-        >>> model = build_model(LMConfig())                         # doctest: +SKIP
-        >>> count_parameters(model)                                 # doctest: +SKIP
-        3955088
-    """
-    if not isinstance(config, LMConfig):
-        raise TypeError(f"`config` must be an LMConfig (got {type(config).__name__}).")
+def _graph(config: LMConfig, seed: int):
+    """Return the functional inputs and outputs of the model described by ``config``."""
     seeds = iter(range(seed * 1000, seed * 1000 + 1000))
 
     def uniform():
@@ -236,7 +241,66 @@ def build_model(config: LMConfig, *, seed: int = 0) -> keras.Model:
         logits = TiedOutput(embedding, name="tied_output")(x)
     else:
         logits = keras.layers.Dense(config.vocab_size, kernel_initializer=uniform(), name="output")(x)
-    return keras.Model([ids, *state_inputs], [logits, *states_out], name="language_model")
+    return [ids, *state_inputs], [logits, *states_out]
+
+
+
+
+@keras.saving.register_keras_serializable(package="course_utils")
+class LanguageModel(keras.Model):
+    """The stacked-LSTM language model of an :class:`LMConfig`: a functional Keras model that saves and loads.
+
+    ``model.save("lm.keras")`` stores the config and the weights;
+    ``keras.models.load_model("lm.keras")`` rebuilds the same graph from the
+    config (the tie between embedding and output included) and loads them.
+
+    Args:
+        config: Sizes, dropout and tying.
+        seed: Seed of the initial weights and of the dropout masks.
+    """
+
+    def __init__(self, config: LMConfig, seed: int = 0, name: str = "language_model", **kwargs) -> None:
+        if not isinstance(config, LMConfig):
+            raise TypeError(f"`config` must be an LMConfig (got {type(config).__name__}).")
+        inputs, outputs = _graph(config, seed)
+        super().__init__(inputs, outputs, name=name, **kwargs)
+        self.lm_config = config
+        self.seed = seed
+
+    def get_config(self) -> dict:
+        """Return ``{"config": <LMConfig as a dict>, "seed": ..., "name": ...}``."""
+        return {"config": dataclasses.asdict(self.lm_config), "seed": self.seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None) -> "LanguageModel":
+        """Rebuild the model from :meth:`get_config` (weights are loaded afterwards by Keras)."""
+        settings = dict(config["config"])
+        settings["lstm_units"] = tuple(settings["lstm_units"])
+        return cls(LMConfig(**settings), seed=config.get("seed", 0), name=config.get("name", "language_model"))
+
+
+def build_model(config: LMConfig, *, seed: int = 0) -> LanguageModel:
+    """Build the stacked-LSTM language model described by ``config``.
+
+    Args:
+        config: Sizes, dropout and tying.
+        seed: Seed of the initial weights and of the dropout masks.
+
+    Returns:
+        A :class:`LanguageModel` (a functional ``keras.Model``) with inputs
+        ``[ids, h1, c1, h2, c2, ...]`` and outputs ``[logits, h1, c1, h2, c2, ...]``.
+
+    Raises:
+        TypeError: ``config`` is not an :class:`LMConfig`.
+
+    Example:
+        >>> model = build_model(LMConfig())                         # doctest: +SKIP
+        >>> count_parameters(model)                                 # doctest: +SKIP
+        3955088
+    """
+    if not isinstance(config, LMConfig):
+        raise TypeError(f"`config` must be an LMConfig (got {type(config).__name__}).")
+    return LanguageModel(config, seed=seed)
 
 
 def count_parameters(model: keras.Model) -> int:
@@ -359,6 +423,32 @@ class TrainResult:
     parameters: int = 0
 
 
+_SOURCE_FINGERPRINT = fingerprint(Path(__file__).read_text(encoding="utf-8"))
+
+
+def epoch_line(epoch: int, rate: float, train_perplexity: float, valid_perplexity: float,
+               words_per_second: float, lang: str | None = None) -> str:
+    """Return the one log line of a finished epoch of :func:`train`, in the reader's language.
+
+    Numbers follow the language's convention (:func:`course_utils.i18n.format_number`);
+    the perplexities are right-aligned so that the epochs line up.
+
+    Example:
+        >>> epoch_line(3, 1.0, 180.25, 170.5, 4200, lang="en")
+        'epoch  3  lr 1.0000  train ppl   180.25  valid ppl   170.50  (4,200 words/s)'
+    """
+    number = i18n.format_number
+    return i18n.gettext(
+        "epoch {epoch}  lr {rate}  train ppl {train}  valid ppl {valid}  ({speed} words/s)", lang=lang
+    ).format(epoch=f"{epoch:2d}", rate=number(rate, 4, lang=lang),
+             train=number(train_perplexity, 2, lang=lang).rjust(8), valid=number(valid_perplexity, 2, lang=lang).rjust(8),
+             speed=number(round(words_per_second), lang=lang))
+
+
+def _test_line(test_perplexity: float) -> str:
+    return i18n.gettext("test ppl {perplexity}").format(perplexity=i18n.format_number(test_perplexity, 2))
+
+
 def train(
     config: LMConfig,
     corpus: Corpus,
@@ -367,12 +457,19 @@ def train(
     evaluate_test: bool = True,
     verbose: bool = True,
     log: Callable[[str], None] = print,
+    store: ResultsStore | None = None,
+    name: str = "language-model",
 ) -> TrainResult:
     """Build a model from ``config`` and train it for ``config.epochs`` epochs, state carried.
 
     Every epoch starts from a zero state; within the epoch, the state left by
     one batch is the initial state of the next (row ``i`` continues row ``i``).
     Gradients stop at window boundaries: truncated backpropagation through time.
+
+    With a ``store``, a training that was already done with the same config,
+    seed, data and library versions is loaded instead (its log printed again),
+    and a training in progress keeps a checkpoint of its last finished epoch,
+    from which an interrupted run resumes with the same final result.
 
     Args:
         config: The model and the recipe.
@@ -381,14 +478,18 @@ def train(
             scores ``corpus.valid`` after every epoch and ``corpus.test`` at the end.
         seed: Seed of the weights and the dropout masks.
         evaluate_test: Score the test split at the end.
-        verbose: Log one line per epoch.
-        log: Where the lines go.
+        verbose: Show progress within each epoch and log one line per epoch.
+        log: Where the lines go (in a notebook, ``print`` shows a live bar that
+            leaves one line per epoch).
+        store: A :class:`course_utils.store.ResultsStore` to load from and save
+            to, or None to train without one.
+        name: Readable name of the store entry.
 
     Returns:
         A :class:`TrainResult`.
 
     Raises:
-        TypeError: ``config`` is not an :class:`LMConfig`.
+        TypeError: ``config`` is not an :class:`LMConfig`, or ``store`` is not a ResultsStore.
         ValueError: A split is too short for one batch, or the
             vocabulary size differs from ``config.vocab_size``.
     """
@@ -399,38 +500,92 @@ def train(
             f"`config.vocab_size` must equal the corpus vocabulary size "
             f"(got vocab_size={config.vocab_size}, vocabulary of {len(corpus.vocab)})."
         )
+    if store is not None and not isinstance(store, ResultsStore):
+        raise TypeError(f"`store` must be a course_utils.store.ResultsStore or None (got {type(store).__name__}).")
     inputs, targets = make_windows(corpus.train, config.batch_size, config.num_steps)
-    keras.utils.set_random_seed(seed)
-    model = build_model(config, seed=seed)
+
+    def build() -> LanguageModel:
+        keras.utils.set_random_seed(seed)
+        return build_model(config, seed=seed)
+
+    def train_fn(model: LanguageModel, checkpoint) -> dict:
+        return _train_epochs(model, config, corpus, inputs, targets, checkpoint=checkpoint,
+                             evaluate_test=evaluate_test, verbose=verbose, log=log)
+
+    def describe(history: dict) -> None:
+        if verbose:
+            for epoch, values in enumerate(zip(history["learning_rates"], history["train_perplexity"],
+                                               history["valid_perplexity"], history["epoch_words_per_second"]),
+                                           start=1):
+                log(epoch_line(epoch, *values))
+            if history["test_perplexity"] is not None:
+                log(_test_line(history["test_perplexity"]))
+
+    if store is None:
+        model = build()
+        history = train_fn(model, None)
+    else:
+        key_parts = {"kind": "course_utils.lm.train", "config": dataclasses.asdict(config), "seed": seed,
+                     "code": _SOURCE_FINGERPRINT,  # any edit of this module's training code retrains
+                     "evaluate_test": evaluate_test,
+                     "data": fingerprint(corpus.train, corpus.valid, corpus.test, "\n".join(corpus.vocab.words))}
+        stored = store.train_or_load(name, key_parts, build, train_fn, describe=describe)
+        model, history = stored.model, stored.history
+    return TrainResult(
+        model=model, config=config, parameters=count_parameters(model),
+        train_perplexity=list(history["train_perplexity"]), valid_perplexity=list(history["valid_perplexity"]),
+        learning_rates=list(history["learning_rates"]), test_perplexity=history["test_perplexity"],
+        words_per_second=history["words_per_second"], seconds=history["seconds"],
+    )
+
+
+def _train_epochs(model, config: LMConfig, corpus: Corpus, inputs, targets, *, checkpoint, evaluate_test: bool,
+                  verbose: bool, log: Callable[[str], None]) -> dict:
+    """Train ``model`` epoch by epoch (resuming from ``checkpoint``); return the JSON history."""
     optimizer = keras.optimizers.SGD(learning_rate=config.learning_rate, global_clipnorm=config.clip_norm)
     train_step = make_train_step(model, optimizer, config.num_steps)
     eval_step = make_eval_step(model)
-    result = TrainResult(model=model, config=config, parameters=count_parameters(model))
-    start = time.perf_counter()
-    train_seconds = 0.0
-    words = 0
-    for epoch in range(1, config.epochs + 1):
+    history = {"learning_rates": [], "train_perplexity": [], "valid_perplexity": [], "epoch_words_per_second": [],
+               "train_seconds": 0.0, "words": 0, "seconds": 0.0}
+    done = 0
+    bar = progress.EpochProgress(config.epochs, len(inputs), log=log, enabled=verbose)
+    if checkpoint is not None:
+        done, saved = checkpoint.restore(model, optimizer)
+        history.update(saved)
+        for epoch in range(done):
+            bar.write(epoch_line(epoch + 1, history["learning_rates"][epoch], history["train_perplexity"][epoch],
+                                 history["valid_perplexity"][epoch], history["epoch_words_per_second"][epoch]))
+        if done:
+            bar.write(i18n.gettext("Resumed after epoch {epoch} from a checkpoint.").format(epoch=done))
+    start = time.perf_counter() - history["seconds"]
+    for epoch in range(done + 1, config.epochs + 1):
         rate = learning_rate_at(config, epoch)
         optimizer.learning_rate.assign(rate)
         state = zero_state(config, config.batch_size)
         total = 0.0
+        bar.start_epoch(epoch)
         epoch_start = time.perf_counter()
-        for x, y in zip(inputs, targets):
+        for step, (x, y) in enumerate(zip(inputs, targets), start=1):
             loss, state = train_step(x, y, state)
             total += float(loss)
-        train_seconds += time.perf_counter() - epoch_start
-        words += inputs.size
-        result.learning_rates.append(rate)
-        result.train_perplexity.append(math.exp(total / len(inputs)))
-        result.valid_perplexity.append(evaluate(model, config, corpus.valid, eval_step=eval_step))
-        if verbose:
-            log(f"epoch {epoch:2d}  lr {rate:.4f}  train ppl {result.train_perplexity[-1]:8.2f}  "
-                f"valid ppl {result.valid_perplexity[-1]:8.2f}  ({words / train_seconds:,.0f} words/s)")
+            bar.update(step, loss=total / step)
+        history["train_seconds"] += time.perf_counter() - epoch_start
+        history["words"] += int(inputs.size)
+        history["learning_rates"].append(rate)
+        history["train_perplexity"].append(math.exp(total / len(inputs)))
+        history["valid_perplexity"].append(evaluate(model, config, corpus.valid, eval_step=eval_step))
+        history["epoch_words_per_second"].append(history["words"] / history["train_seconds"])
+        history["seconds"] = time.perf_counter() - start
+        if checkpoint is not None:
+            checkpoint.save(epoch, model, optimizer, history)
+        bar.end_epoch(epoch_line(epoch, rate, history["train_perplexity"][-1], history["valid_perplexity"][-1],
+                                 history["epoch_words_per_second"][-1]))
+    bar.close()
+    history["test_perplexity"] = None
     if evaluate_test:
-        result.test_perplexity = evaluate(model, config, corpus.test, eval_step=eval_step)
+        history["test_perplexity"] = evaluate(model, config, corpus.test, eval_step=eval_step)
         if verbose:
-            log(f"test ppl {result.test_perplexity:.2f}")
-    result.words_per_second = words / train_seconds
-    result.seconds = time.perf_counter() - start
-    return result
-
+            log(_test_line(history["test_perplexity"]))
+    history["words_per_second"] = history["words"] / history["train_seconds"]
+    history["seconds"] = time.perf_counter() - start
+    return history

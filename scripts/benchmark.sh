@@ -7,4 +7,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
-exec python -m benchmarks.run "$@"
+# Full-mode trainings land in the full build's results store, which the book build
+# then reloads instead of training again (scripts/build_book.sh uses the same folder).
+export COURSE_STORE_DIR="${COURSE_STORE_DIR:-$PWD/_build/store}"
+mkdir -p "$COURSE_STORE_DIR"
+python -m benchmarks.run "$@"
+# The figures quoted in the chapters' prose follow the new results.
+python -m benchmarks.figures --write

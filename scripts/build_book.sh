@@ -3,8 +3,8 @@
 # full mode (cached: unchanged notebooks are not re-run).
 #   bash scripts/build_book.sh          full-quality run (what readers see)
 #   bash scripts/build_book.sh --fast   fast mode, into _build/fast/_build/html
-# Fast and full builds keep separate execution caches, so fast-mode outputs
-# can never end up on the published site.
+# Fast and full builds keep separate execution caches and results stores, so
+# fast-mode outputs can never end up on the published site.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 OUT=.
@@ -15,6 +15,13 @@ if [ "${1:-}" = "--fast" ]; then
 else
     unset COURSE_FAST
 fi
+# The results store (course_utils.store) keeps every long training: the first
+# language to run a chapter trains (en, as Sphinx reads the pages in sorted
+# order), the others load its models in seconds, and a later build with a
+# changed chapter reloads the trainings whose inputs did not change. Kept in
+# the build folder, between builds (`jupyter-book clean --all` empties it).
+export COURSE_STORE_DIR="${COURSE_STORE_DIR:-$PWD/$OUT/_build/store}"
+mkdir -p "$COURSE_STORE_DIR"
 if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi

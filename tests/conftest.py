@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -32,6 +33,10 @@ SITE_MODULES = ("tests/test_book.py", "tests/test_browser.py")
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["COURSE_FAST"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # A fresh results store per test run (shared by xdist workers and the book build):
+    # the English notebooks really train, the Spanish and Portuguese ones reuse it.
+    if not os.environ.get("COURSE_STORE_DIR"):
+        os.environ["COURSE_STORE_DIR"] = tempfile.mkdtemp(prefix="course-store-")
     # Agg for this process only: notebook kernels must keep their inline
     # backend (an inherited MPLBACKEND=Agg would silently drop every figure).
     os.environ.pop("MPLBACKEND", None)

@@ -140,3 +140,39 @@ def test_recipes_have_display_names_in_every_language(recipe, lang, expected):
 def test_display_name_refuses_unknown_recipes():
     with pytest.raises(ValueError, match=r"`recipe` must be one of .* \(got recipe='tied'\)"):
         lm.display_name("tied")
+
+
+@pytest.mark.parametrize("changes", [dict(tie_embeddings=True, dropout=0.3), dict(tie_embeddings=True, lstm_units=(5, 4)),
+                                     dict()])
+def test_saved_model_loads_back_with_identical_outputs_and_the_tie(tmp_path, changes):
+    import keras
+
+    config = _tiny(**changes)
+    model = lm.build_model(config, seed=4)
+    x = np.random.default_rng(1).integers(0, 12, size=(2, 6)).astype(np.int32)
+    before = model([tf.constant(x), *lm.zero_state(config, 2)])
+    model.save(tmp_path / "lm.keras")
+    loaded = keras.models.load_model(tmp_path / "lm.keras")
+    assert isinstance(loaded, lm.LanguageModel) and loaded.lm_config == config
+    after = loaded([tf.constant(x), *lm.zero_state(config, 2)])
+    for a, b in zip(before, after):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    if config.tie_embeddings:
+        assert loaded.get_layer("tied_output")._tied[0] is loaded.get_layer("embedding")
+        assert lm.count_parameters(loaded) == lm.count_parameters(model)
+
+
+def test_tied_output_config_round_trip():
+    import keras
+
+    embedding = keras.layers.Embedding(12, 4, name="embedding")
+    layer = lm.TiedOutput(embedding, name="tied_output")
+    copy = lm.TiedOutput.from_config(layer.get_config())
+    assert copy.name == "tied_output" and copy._tied[0].input_dim == 12 and copy._tied[0].output_dim == 4
+    with pytest.raises(TypeError, match="`embedding` must be a keras.layers.Embedding"):
+        lm.TiedOutput("embedding")
+
+
+def test_epoch_line_is_one_line_with_every_figure():
+    line = lm.epoch_line(3, 0.5, 180.25, 170.5, 4200.4)
+    assert "\n" not in line and all(part in line for part in ("3", "0.5000", "180.25", "170.50", "4,200"))

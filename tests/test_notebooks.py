@@ -266,20 +266,3 @@ def test_training_chapters_open_on_a_colab_gpu_runtime(path):
         assert metadata.get("colab", {}).get("gpuType") == "T4"
     else:
         assert "accelerator" not in metadata and "gpuType" not in metadata.get("colab", {})
-
-
-_FIGURE = re.compile(r"<!-- fig:(?P<chapter>[0-9a-z_]+)\.wall_time_min -->\D{0,20}?(?P<value>\d+)")
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
-def test_measured_run_times_in_the_prose_come_from_the_results_file(path):
-    """`<!-- fig:<chapter>.wall_time_min -->N` must be benchmarks/results.json's wall time, in minutes."""
-    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
-    minutes = {c["chapter"]: round(c["wall_time_s"] / 60) for c in results["chapters"]}
-    text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
-    found = [(m["chapter"], int(m["value"])) for m in _FIGURE.finditer(text)]
-    assert text.count("<!-- fig:") == len(found), "a fig marker is not followed by its number"
-    for chapter, value in found:
-        assert value == minutes[chapter], f"{chapter}: the prose says {value} min, results.json {minutes[chapter]}"
-    if path.stem in ("02_dynamic_rnn", "05_bilstm_mnist"):
-        assert [c for c, _ in found] == [path.stem], "the overview's CPU run time must carry its fig marker"

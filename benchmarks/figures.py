@@ -1,0 +1,234 @@
+"""Measured figures quoted in the chapters' prose, held to ``benchmarks/results.json``.
+
+A number in the prose that a run measured is never typed by hand: it is
+marked with an HTML comment that names its key, right before the number::
+
+    both reached <!-- fig:ch05.bilstm_test_accuracy -->99.35% on the test images
+
+The comment is invisible in Jupyter, Colab and the website, so the text reads
+normally everywhere. ``benchmarks.run`` fills ``results.json`` from the
+notebooks' own variables; ``python -m benchmarks.figures --write`` then
+rewrites every marked number from it, formatted for the page's language, and
+``tests/test_figures.py`` fails when a marked number differs from the file or
+when a number that looks measured (a percentage with decimals, a run time, a
+perplexity) appears in the prose without a mark.
+
+    python -m benchmarks.figures            # check: list the figures that differ (exit 1 if any)
+    python -m benchmarks.figures --write    # rewrite them from benchmarks/results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from course_utils import i18n
+
+__all__ = ["Figure", "FIGURES", "MARK_RE", "value_of", "format_figure", "marked", "rewrite", "prose_files"]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+LANGUAGES = ("en", "es", "pt")
+
+MARK_RE = re.compile(r"<!-- fig:(?P<key>[a-z0-9_.]+) -->(?P<number>[0-9][0-9.,\u202f]*(?:[ \u00a0]?%)?)")
+"""A marked figure: the comment, then the number as the page shows it."""
+
+
+def _metric(chapter: str, key: str) -> Callable[[dict], float]:
+    def read(results: dict) -> float:
+        for entry in results["chapters"]:
+            if entry["chapter"] == chapter:
+                for metric in entry["metrics"]:
+                    if metric["key"] == key:
+                        return float(metric["value"])
+        raise KeyError(f"results.json has no metric {key!r} of chapter {chapter!r}")
+    return read
+
+
+def _wall(chapter: str) -> Callable[[dict], float]:
+    def read(results: dict) -> float:
+        for entry in results["chapters"]:
+            if entry["chapter"] == chapter:
+                return float(entry["wall_time_s"])
+        raise KeyError(f"results.json has no chapter {chapter!r}")
+    return read
+
+
+def _fast_seconds(notebook: str) -> Callable[[dict], float]:
+    return lambda results: float(results["book_fast"]["per_notebook_s"][notebook])
+
+
+def _fast_metric(chapter: str, key: str) -> Callable[[dict], float]:
+    def read(results: dict) -> float:
+        try:
+            return float(results["book_fast"]["metrics"][chapter][key])
+        except KeyError:
+            raise KeyError(f"results.json has no fast-mode metric {key!r} of chapter {chapter!r} "
+                           f"(book_fast.metrics, written by benchmarks.run)") from None
+    return read
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure the prose may quote.
+
+    Attributes:
+        key: The name in the mark, ``<chapter>.<what>``.
+        read: Reads the value from the results file's dict.
+        kind: How it is written: ``percent2`` (0.9935 -> 99.35%), ``percent1``,
+            ``points1`` (a difference of two accuracies in percentage points),
+            ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
+            rounded to tens), ``hundreds`` (4198 -> 4,200).
+    """
+
+    key: str
+    read: Callable[[dict], float]
+    kind: str
+
+
+def _gap(a: Callable[[dict], float], b: Callable[[dict], float]) -> Callable[[dict], float]:
+    return lambda results: a(results) - b(results)
+
+
+def _mean(a: Callable[[dict], float], b: Callable[[dict], float]) -> Callable[[dict], float]:
+    return lambda results: (a(results) + b(results)) / 2
+
+
+_BILSTM = _metric("05_bilstm_mnist", "test_accuracy")
+_LSTM = _metric("05_bilstm_mnist", "baseline_test_accuracy")
+_FAST_BILSTM = _fast_metric("05_bilstm_mnist", "test_accuracy")
+_FAST_LSTM = _fast_metric("05_bilstm_mnist", "baseline_test_accuracy")
+
+FIGURES: dict[str, Figure] = {f.key: f for f in (
+    Figure("ch04.source_words_per_second", _metric("04_language_model", "words_per_second"), "hundreds"),
+    Figure("ch04.fast_seconds", _fast_seconds("en/04_language_model"), "seconds10"),
+    Figure("ch05.bilstm_test_accuracy", _BILSTM, "percent2"),
+    Figure("ch05.lstm_test_accuracy", _LSTM, "percent2"),
+    Figure("ch05.mean_test_accuracy", _mean(_BILSTM, _LSTM), "percent1"),
+    Figure("ch05.fast_bilstm_test_accuracy", _FAST_BILSTM, "percent2"),
+    Figure("ch05.fast_lstm_test_accuracy", _FAST_LSTM, "percent2"),
+    Figure("ch05.fast_gap_points", _gap(_FAST_BILSTM, _FAST_LSTM), "points1"),
+    Figure("ch01.full_minutes", _wall("01_rnn_theory"), "minutes"),
+    Figure("ch02.full_minutes", _wall("02_dynamic_rnn"), "minutes"),
+    Figure("ch05.full_minutes", _wall("05_bilstm_mnist"), "minutes"),
+    Figure("ch05.fast_seconds", _fast_seconds("en/05_bilstm_mnist"), "seconds10"),
+)}
+"""Every figure a chapter may quote, by key."""
+
+
+def format_figure(kind: str, value: float, lang: str) -> str:
+    """Return ``value`` written as the prose writes a figure of ``kind`` in ``lang``.
+
+    Raises:
+        ValueError: Unknown ``kind`` or ``lang``.
+
+    Example:
+        >>> format_figure("percent2", 0.9935, "es"), format_figure("hundreds", 4197.9, "pt")
+        ('99.35\\xa0%', '4.200')
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"`lang` must be one of {LANGUAGES} (got lang={lang!r}).")
+    formats = {  # numbers in the language's convention (TRANSLATING.md), through course_utils.i18n
+        "percent2": lambda v: i18n.format_percent(v, digits=2, lang=lang),
+        "percent1": lambda v: i18n.format_percent(v, digits=1, lang=lang),
+        "points1": lambda v: i18n.format_number(100 * abs(v), digits=1, lang=lang),
+        "minutes": lambda v: i18n.format_number(round(v / 60), lang=lang),
+        "seconds10": lambda v: i18n.format_number(int(round(v / 10)) * 10, lang=lang),
+        "hundreds": lambda v: i18n.format_number(int(round(v / 100)) * 100, lang=lang),
+    }
+    if kind not in formats:
+        raise ValueError(f"`kind` must be one of {sorted(formats)} (got kind={kind!r}).")
+    return formats[kind](value)
+
+
+def value_of(key: str, results: dict) -> float:
+    """Return the value of figure ``key`` in ``results``.
+
+    Raises:
+        KeyError: No such figure, or the results lack it.
+    """
+    if key not in FIGURES:
+        raise KeyError(f"unknown figure {key!r}; known: {', '.join(sorted(FIGURES))}")
+    return FIGURES[key].read(results)
+
+
+def prose_files(root: Path = ROOT) -> list[Path]:
+    """Return the pages whose prose may quote figures: every chapter notebook and Markdown page of the book."""
+    book = root / "book"
+    return sorted(p for lang in LANGUAGES for p in (book / lang).glob("*") if p.suffix in (".ipynb", ".md"))
+
+
+def _texts(path: Path) -> list[str]:
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return [path.read_text(encoding="utf-8")]
+
+
+def _language(path: Path) -> str:
+    return path.parent.name
+
+
+def marked(path: Path) -> list[tuple[str, str]]:
+    """Return ``(key, number as written)`` for every marked figure of a page."""
+    return [(m["key"], m["number"]) for text in _texts(path) for m in MARK_RE.finditer(text)]
+
+
+def rewrite(path: Path, results: dict, *, write: bool) -> list[str]:
+    """Check (or rewrite) the marked figures of one page; return a line per figure that differs.
+
+    Raises:
+        KeyError: A mark names an unknown figure or one the results lack.
+    """
+    lang = _language(path)
+    problems: list[str] = []
+
+    def fix(match: re.Match) -> str:
+        figure = FIGURES.get(match["key"])
+        if figure is None:
+            raise KeyError(f"{path.relative_to(ROOT)}: unknown figure {match['key']!r}")
+        expected = format_figure(figure.kind, figure.read(results), lang)
+        if match["number"] != expected:
+            problems.append(f"{path.relative_to(ROOT)}: {match['key']} is {match['number']!r}, "
+                            f"results.json says {expected!r}")
+        return f"<!-- fig:{match['key']} -->{expected}"
+
+    if path.suffix == ".ipynb":
+        text = path.read_text(encoding="utf-8")
+        nb = json.loads(text)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                source = "".join(cell["source"])
+                new = MARK_RE.sub(fix, source)
+                if new != source:
+                    parts = new.split("\n")
+                    cell["source"] = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        if write and problems:
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        source = path.read_text(encoding="utf-8")
+        new = MARK_RE.sub(fix, source)
+        if write and problems:
+            path.write_text(new, encoding="utf-8")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="rewrite the marked figures from the results file")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results = json.loads(args.results.read_text(encoding="utf-8"))
+    problems = [p for path in prose_files() for p in rewrite(path, results, write=args.write)]
+    for problem in problems:
+        print(("rewrote " if args.write else "") + problem)
+    return 0 if args.write or not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

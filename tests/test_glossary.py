@@ -51,6 +51,7 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bembeddings? amarrad[oa]s?\b|\bamarrad[oa]s? \(tied\)", "embeddings compartilhados",
          "embeddings amarrados"),
         (r"\bestado levado\b", "estado herdado", "estado levado: 120"),
+        (r"\bentradas? d[oe] (um )?gradiente\b", "componente", "limita cada entrada do gradiente"),
     ],
 }
 """Per language: the variants that a translator tends to reach for when the glossary (or

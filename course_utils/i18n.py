@@ -42,7 +42,7 @@ from babel import Locale
 
 __all__ = [
     "LANGUAGES", "DEFAULT_LANGUAGE", "set_language", "get_language", "resolve_language", "gettext", "N_",
-    "format_number", "format_percent", "axis_formatter", "localize_axes",
+    "format_number", "format_percent", "format_scientific", "axis_formatter", "localize_axes",
 ]
 
 #: Where the message catalogs live: ``locale/<lang>/LC_MESSAGES/course_utils.mo``.
@@ -218,6 +218,47 @@ def format_percent(x: float, digits: int | None = 0, lang: str | None = None) ->
         ('12.3\xa0%', '12,3%')
     """
     return _format(_require_number("x", x), _require_digits(digits), lang, percent=True)
+
+
+def format_scientific(x: float, digits: int = 1, lang: str | None = None) -> str:
+    """Write ``x`` in scientific notation in the notebook's language (``0.000123`` -> ``1.2E-04``).
+
+    For numbers that span many orders of magnitude (gradient norms, relative
+    errors), where :func:`format_number` would print ``0.000``. The mantissa
+    has the language's decimal sign; the exponent has at least two digits and
+    uses CLDR's exponent symbol ``E``.
+
+    Args:
+        x: An int, float or NumPy scalar (not a bool).
+        digits: Digits after the decimal sign of the mantissa, in [0, 12].
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Returns:
+        The text, e.g. ``1.2E-04`` (en, es) and ``1,2E-04`` (pt); ``0.0E00``
+        for zero; non-finite values as :func:`format_number` writes them.
+
+    Raises:
+        TypeError: ``x`` is not a real number.
+        ValueError: ``digits`` is not an integer in [0, 12], or ``lang`` is
+            not one of :data:`LANGUAGES`.
+
+    Example:
+        >>> format_scientific(0.000123, lang="es"), format_scientific(-12345.0, digits=2, lang="pt")
+        ('1.2E-04', '-1,23E04')
+    """
+    value = _require_number("x", x)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
+        raise ValueError(f"`digits` must be an integer in [0, 12] (got digits={digits!r}).")
+    language = resolve_language(lang)
+    if not math.isfinite(value):
+        return format_number(value, lang=language)
+    # Python rounds the mantissa and renormalises it (9.96 -> 1.0e+01); Babel 2.19's
+    # scientific patterns do not (they write 10.0E00), so only the symbols come from CLDR.
+    mantissa, exponent = f"{float(value):.{digits}e}".split("e")
+    symbols = _LOCALES[language].number_symbols["latn"]
+    power = int(exponent)
+    return (format_number(float(mantissa), digits=digits, lang=language) + symbols["exponential"]
+            + (symbols["minusSign"] if power < 0 else "") + f"{abs(power):02d}")
 
 
 def _tick_digits(x: float) -> int:

@@ -30,6 +30,7 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bestados? llevados?\b", "estado heredado", "estado llevado: 120"),
         (r"\bentradas? del gradiente\b", "componente", "cada entrada del gradiente se recorta"),
         (r"\bpasos? hacia adelante\b", "propagación hacia adelante", "un paso hacia adelante"),
+        (r"\bpasadas? hacia a?delante\b", "propagación hacia adelante", "la pasada hacia delante en NumPy"),
         (r"\b(embeddings?|matriz|modelos?) atad[oa]s?\b|\batad[oa]s? \(tied\)", "embeddings compartidos",
          "embeddings de entrada y salida atados (tied)"),
         (r"\bnotebook (de origen|fuente)\b", "notebook original", "el notebook de origen"),
@@ -50,6 +51,7 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bembeddings? amarrad[oa]s?\b|\bamarrad[oa]s? \(tied\)", "embeddings compartilhados",
          "embeddings amarrados"),
         (r"\bestado levado\b", "estado herdado", "estado levado: 120"),
+        (r"\bentradas? d[oe] (um )?gradiente\b", "componente", "limita cada entrada do gradiente"),
     ],
 }
 """Per language: the variants that a translator tends to reach for when the glossary (or

@@ -182,6 +182,45 @@ def test_format_number_refuses_unknown_languages():
         i18n.format_number(1.0, lang="fr")
 
 
+@pytest.mark.parametrize(("x", "digits", "lang", "expected"), [
+    (0.000123, 1, "en", "1.2E-04"),
+    (0.000123, 1, "es", "1.2E-04"),
+    (0.000123, 1, "pt", "1,2E-04"),
+    (2.7e-22, 2, "pt", "2,70E-22"),
+    (-12345.0, 2, "es", "-1.23E04"),
+    (3.46e28, 0, "en", "3E28"),
+    (9.96, 1, "pt", "1,0E01"),              # the rounded mantissa stays below 10
+    (-0.00123, 1, "es", "-1.2E-03"),
+    (np.float32(0.5), 1, "pt", "5,0E-01"),
+    (0.0, 1, "es", "0.0E00"),
+    (float("inf"), 1, "pt", "∞"),
+])
+def test_format_scientific(x, digits, lang, expected):
+    assert i18n.format_scientific(x, digits=digits, lang=lang) == expected
+
+
+def test_format_scientific_reads_the_notebook_language():
+    i18n.set_language("pt")
+    assert i18n.format_scientific(0.00456) == "4,6E-03"
+
+
+@pytest.mark.parametrize("bad", [True, "3", None, complex(1, 1)])
+def test_format_scientific_refuses_non_numbers(bad):
+    with pytest.raises(TypeError, match=r"`x` must be a real number"):
+        i18n.format_scientific(bad)
+
+
+@pytest.mark.parametrize("bad", [None, -1, 13, 1.5, True, "2"])
+def test_format_scientific_refuses_bad_digits(bad):
+    with pytest.raises(ValueError, match=r"`digits` must be an integer in \[0, 12\]"):
+        i18n.format_scientific(1.0, digits=bad)
+
+
+def test_format_scientific_refuses_unknown_languages():
+    with pytest.raises(ValueError, match="got lang='fr'"):
+        i18n.format_scientific(1.0, lang="fr")
+
+
 # --- plot axes ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lang", "ticks", "expected"), [

@@ -35,8 +35,10 @@ Accessibility and offline use (no page needs a third-party host):
   and Colab show) gets a local SVG in the page's language, and alt text to match;
 - the footer states the licences (MIT for the code, CC BY 4.0 for the text
   and figures) in the page's language;
-- the theme's icon-only buttons get an accessible name in the page's
-  language (`aria-label`), equal to their tooltip.
+- our copies of four theme templates (templates/) give the search and
+  colour-mode buttons an accessible name that matches what they show, and put
+  the site title and the sidebar in landmarks named in the page's language;
+- search result snippets show formulas without raw TeX delimiters (static/course.js).
 
 Pages outside book/<lang>/ (the landing page, search, index) stay in the
 project's `language` (English).
@@ -616,6 +618,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _add_switcher_and_names, priority=900)
     app.connect("build-finished", _build_finished)
     app.add_css_file("course.css")
+    app.add_js_file("course.js", loading_method="defer")  # search snippets without raw TeX
     app.add_node(course_chapters)
     app.add_directive("course-chapters", CourseChapters)
     app.connect("env-get-outdated", _chapter_pages_outdated)

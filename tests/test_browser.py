@@ -509,6 +509,20 @@ def test_chapter_page(browser, site_url, page):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("page", [c for c in CHAPTERS if c.startswith("book/en/")])
+def test_dark_mode_has_no_axe_violations(browser, site_url, page):
+    """The dark theme too: coloured code output must keep its contrast (the outputs are the same in every language)."""
+    _open(browser, site_url + page + ".html")
+    browser.execute_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    try:
+        _open(browser, site_url + page + ".html")
+        assert browser.execute_script("return document.documentElement.dataset.theme") == "dark"
+        problems = _axe_problems(browser, page + " (dark)")
+    finally:
+        browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
+    assert not problems, "\n".join(problems)
+
+
 _FOCUS = """
 const e = document.activeElement;
 if (!e || e === document.body) return null;

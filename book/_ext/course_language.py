@@ -107,6 +107,7 @@ _EXTRA_MESSAGES: dict[str, dict[str, str]] = {
         "Toggle primary sidebar": "Mostrar ou ocultar a barra lateral",
         "Toggle secondary sidebar": "Mostrar ou ocultar o sumário da página",
         "© Copyright %(copyright)s.": "© Direitos autorais %(copyright)s.",
+        "logo": "(logotipo)",  # the launch button's image: alt "Colab (logotipo)"
     },
     "es": {
         "Download this page": "Descargar esta página",
@@ -116,6 +117,7 @@ _EXTRA_MESSAGES: dict[str, dict[str, str]] = {
         "Toggle primary sidebar": "Mostrar u ocultar la barra lateral",
         "Toggle secondary sidebar": "Mostrar u ocultar el índice de la página",
         "© Copyright %(copyright)s.": "© Derechos de autor %(copyright)s.",
+        "logo": "(logotipo)",  # the launch button's image: alt "Colab (logotipo)"
         "Breadcrumb": "Ruta de navegación",
         "Site navigation": "Navegación del sitio",
         "Site Navigation": "Navegación del sitio",

@@ -26,5 +26,7 @@ if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
 export TF_CPP_MIN_LOG_LEVEL=2
+# The site serves its own MathJax (pinned npm package, installed once into .web/).
+bash "$(dirname "${BASH_SOURCE[0]}")/ensure_web_assets.sh"
 jupyter-book build . --path-output "$OUT" -W --keep-going "$@"
 echo "The website is in $OUT/_build/html/index.html (open it in a browser)."

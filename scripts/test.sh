@@ -12,6 +12,8 @@ if [ -z "${COURSE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
     export COURSE_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
 bash "$(dirname "${BASH_SOURCE[0]}")/ensure_chromium.sh"
+# MathJax for the site and axe-core for the browser test, pinned, from npm (once).
+bash "$(dirname "${BASH_SOURCE[0]}")/ensure_web_assets.sh"
 # Two workers: one builds the book while the other runs nbval; loadscope
 # keeps each notebook's cells on one worker, in order.
 exec python -m pytest -n 2 --dist loadscope "$@"

@@ -58,6 +58,25 @@ def test_each_page_declares_its_language(built_site):
         assert re.search(rf'<html[^>]* lang="{lang}"', html), f"{notebook.name} ({lang}) lacks lang={lang!r}"
 
 
+def test_the_site_serves_its_own_mathjax_and_badge(built_site):
+    """Formulas render offline: MathJax comes from the site's _static/, as does the Colab badge."""
+    assert (built_site / "_static" / "mathjax" / "tex-mml-chtml.js").is_file(), "MathJax was not copied into the site"
+    assert (built_site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir(), "MathJax's fonts are missing"
+    for lang in ("en", "es", "pt"):
+        assert (built_site / "_static" / f"colab-badge-{lang}.svg").is_file(), f"no local Colab badge in {lang}"
+    pages_with_maths = 0
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:script|img)[^>]+src="(https?://[^"]+)"|<link[^>]+href="(https?://[^"]+\.css)"', html)
+        assert not external, f"{page.relative_to(built_site)} loads {external}"
+        if 'class="math' in html:
+            pages_with_maths += 1
+            assert re.search(r'<script defer="defer" src="(?:\.\./)*_static/mathjax/tex-mml-chtml\.js', html), (
+                f"{page.relative_to(built_site)} has formulas but does not load the site's MathJax"
+            )
+    assert pages_with_maths >= 3, f"only {pages_with_maths} pages have formulas"
+
+
 def test_a_raising_cell_fails_the_build(tmp_path):
     """Jupyter Book 1 exits 0 on a failing cell by default; our configuration must not."""
     import nbformat

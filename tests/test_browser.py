@@ -6,13 +6,22 @@ Chromium, driven by Selenium, goes through it: the landing page, every page
 of `_toc.yml` (so every chapter in every language), the language switcher,
 the download and Colab links, and the search page.
 
-A page fails on: a console error about a local resource or script, a broken
-internal link or anchor, a figure that is missing or drawn at zero size, a
-Colab link that does not open the page's own notebook, a missing switcher
-link, a wrong `lang`. The browser resolves no host but localhost
-(`--host-resolver-rules`), so the run is the same offline and in CI; console
-errors about external URLs (the Colab badge image, MathJax from its CDN) are
-therefore expected and ignored, and only those.
+A page fails on: a console error, a broken internal link or anchor, a
+figure that is missing or drawn at zero size, an image without real alt text
+(empty or a file name), a resource (script, stylesheet, image, font) from
+another host than the site, a formula that MathJax did not render, a serious
+or critical accessibility violation found by axe-core (moderate and minor ones
+too, unless `AXE_ACCEPTED` lists the rule with its reason), a Colab link that
+does not open the page's own notebook, a missing switcher link, a wrong
+`lang`, a footer without the licences. The browser resolves no host but
+localhost (`--host-resolver-rules`), so the run is the same offline and in
+CI: a page that needs the network fails. A keyboard test tabs through a page:
+the skip link, the language switcher and the navigation are reached and used
+with the keyboard alone, with a visible focus outline.
+
+axe-core (pinned, from npm) and the site's MathJax are installed into .web/ by
+`scripts/ensure_web_assets.sh`, which `scripts/test.sh` runs. Each page's axe
+violations (all impacts) are written to `_build/screenshots/axe-report.json`.
 
 Screenshots of the landing page and of one chapter per language go to
 `_build/screenshots/` (or `$COURSE_SCREENSHOTS`). Chromium and chromedriver
@@ -52,6 +61,17 @@ PAGES = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 CHAPTERS = [page for page in PAGES if (ROOT / f"{page}.ipynb").exists()]
 SCREENSHOT_DIR = Path(os.environ.get("COURSE_SCREENSHOTS", ROOT / "_build" / "screenshots"))
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+AXE_SCRIPT = ROOT / ".web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14"  # scripts/web/package.json pins 4.14.x
+# axe-core impacts that always fail a page.
+AXE_FAILING = ("critical", "serious")
+# Moderate or minor axe rules accepted on the site, each with its reason; any other fails.
+AXE_ACCEPTED: dict[str, str] = {}
+# Every page's axe violations, written to SCREENSHOT_DIR/axe-report.json at the end of the module.
+AXE_REPORT: dict[str, list[dict]] = {}
+# The footer's licence statement, in each language (book/_ext/course_language.py writes it).
+LICENCE_WORDS = {"en": "MIT License", "es": "licencia MIT", "pt": "licença MIT"}
 
 
 def _find_browser() -> tuple[str, str] | None:
@@ -141,29 +161,21 @@ def _is_local(url: str) -> bool:
 
 
 def _console_errors(driver) -> list[str]:
-    """Severe console entries about local resources or scripts (external ones are expected offline)."""
-    errors = []
-    for entry in driver.get_log("browser"):
-        if entry["level"] != "SEVERE":
-            continue
-        message = entry["message"]
-        first_url = re.search(r"https?://[^\s\"')]+", message)
-        if first_url and not _is_local(first_url.group(0)):
-            continue  # e.g. the Colab badge image or MathJax from its CDN
-        errors.append(message)
-    return errors
+    """Severe console entries: every one, since the site needs no other host than its own."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def _open(driver, url: str) -> None:
-    """Load a page, wait for it and its images, and clear the console log of the previous page."""
+    """Load a page, wait for it, its images and MathJax, and clear the console log of the previous page."""
     driver.get_log("browser")
     driver.get(url)
     driver.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
         const images = Array.from(document.images).filter(img => !img.complete);
-        Promise.all(images.map(img => new Promise(r => { img.onload = img.onerror = r; })))
-          .then(() => done());
+        const typeset = (window.MathJax && MathJax.startup && MathJax.startup.promise) || Promise.resolve();
+        Promise.all([...images.map(img => new Promise(r => { img.onload = img.onerror = r; })), typeset])
+          .then(() => done(), () => done());
         """
     )
 
@@ -218,6 +230,121 @@ def _bad_images(driver) -> list[str]:
     )
 
 
+def _external_resources(driver) -> list[str]:
+    """Scripts, stylesheets, images, fonts and frames the page loads from another host than the site."""
+    return driver.execute_script(
+        """
+        const urls = new Set();
+        for (const e of document.querySelectorAll('img[src], script[src], iframe[src], source[src]')) urls.add(e.src);
+        for (const l of document.querySelectorAll('link[rel~="stylesheet"][href], link[rel~="preload"][href], link[rel~="icon"][href]')) urls.add(l.href);
+        for (const r of performance.getEntriesByType('resource')) urls.add(r.name);
+        return Array.from(urls).filter(u => /^https?:/.test(u) && !u.startsWith(location.origin)).sort();
+        """
+    )
+
+
+def _bad_alt_texts(driver) -> list[str]:
+    """Images whose alt text is missing, empty or a file name: a screen reader would read nothing useful."""
+    return driver.execute_script(
+        r"""
+        const bad = [];
+        for (const img of document.querySelectorAll('img')) {
+          const alt = img.getAttribute('alt');
+          const file = (img.getAttribute('src') || '').split('/').pop();
+          if (alt === null || !alt.trim()) bad.push(`${img.src}: no alt text`);
+          else if (/\.(png|jpe?g|gif|svg|webp)$/i.test(alt.trim()) || alt.includes('_images/') || alt.trim() === file)
+            bad.push(`${img.src}: its alt text is a file name (${alt})`);
+        }
+        return bad;
+        """
+    )
+
+
+def _unrendered_math(driver) -> list[str]:
+    """Formulas MathJax did not render, and raw TeX delimiters left in the text of the page."""
+    return driver.execute_script(
+        r"""
+        const bad = [];
+        for (const m of document.querySelectorAll('.math')) {
+          if (!m.querySelector('mjx-container')) bad.push(`not rendered: ${m.textContent.trim().slice(0, 60)}`);
+        }
+        const main = document.querySelector('main') || document.body;
+        const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (node.parentElement.closest('pre, code, script, style, textarea, mjx-container, .highlight')) continue;
+          const text = node.textContent;
+          const at = ['\\(', '\\[', '$$'].map(d => text.indexOf(d)).filter(i => i >= 0);
+          if (at.length) bad.push(`raw TeX: ${text.slice(Math.max(0, Math.min(...at) - 20), Math.min(...at) + 40).trim()}`);
+        }
+        return bad;
+        """
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"axe-core is missing ({AXE_SCRIPT}): run `bash scripts/ensure_web_assets.sh` (scripts/test.sh does)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def _axe_violations(driver) -> list[dict]:
+    """Run axe-core on the page as it is now: its violations, each with impact and elements."""
+    if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+        driver.execute_script(_axe_source())
+    version = driver.execute_script("return window.axe.version")
+    assert version.startswith(AXE_VERSION + "."), f"axe-core {version} injected, expected {AXE_VERSION}.x"
+    driver.set_script_timeout(180)
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))))
+          .catch(e => done({error: String(e)}));
+        """
+    )
+    if isinstance(result, dict):
+        pytest.fail(f"axe-core failed on {driver.current_url}: {result['error']}")
+    return result
+
+
+def _axe_problems(driver, page: str) -> list[str]:
+    """Serious and critical axe violations, and moderate or minor ones not accepted in AXE_ACCEPTED."""
+    violations = _axe_violations(driver)
+    AXE_REPORT[page] = violations
+    problems = []
+    for v in violations:
+        if v["impact"] not in AXE_FAILING and v["id"] in AXE_ACCEPTED:
+            continue
+        examples = "; ".join(f"{n['target']} ({n['summary'].splitlines()[-1].strip()})" for n in v["nodes"][:3])
+        problems.append(f"axe {v['impact']} {v['id']}: {v['help']}, {len(v['nodes'])} element(s), e.g. {examples}")
+    return problems
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _axe_report() -> Iterator[None]:
+    yield
+    if AXE_REPORT:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOT_DIR / "axe-report.json").write_text(json.dumps(AXE_REPORT, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _footer_problems(driver, lang: str) -> list[str]:
+    """The footer states the licences, in the page's language, with links to them."""
+    footer = driver.find_elements("css selector", "footer .course-licence")
+    if len(footer) != 1:
+        return [f"the footer should state the licences once, found {len(footer)} statements"]
+    problems = []
+    if footer[0].get_attribute("lang") != lang or LICENCE_WORDS[lang] not in footer[0].text:
+        problems.append(f"the footer's licences are not in {lang}: {footer[0].text!r}")
+    hrefs = [a.get_attribute("href") for a in footer[0].find_elements("css selector", "a[rel=license]")]
+    if not any(h.endswith("/LICENSE") for h in hrefs) or "https://creativecommons.org/licenses/by/4.0/" not in hrefs:
+        problems.append(f"the footer should link to LICENSE and to CC BY 4.0, it links to {hrefs}")
+    return problems
+
+
 def _screenshot(driver, name: str, full_page: bool = False) -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
@@ -245,6 +372,11 @@ def _check_page(driver, site_url: str, page: str) -> list[str]:
     problems += [f"console: {e}" for e in _console_errors(driver)]
     problems += [f"broken link: {b}" for b in _broken_links(driver)]
     problems += [f"bad image: {b}" for b in _bad_images(driver)]
+    problems += [f"alt text: {b}" for b in _bad_alt_texts(driver)]
+    problems += [f"needs another host: {u}" for u in _external_resources(driver)]
+    problems += [f"maths: {b}" for b in _unrendered_math(driver)]
+    problems += _footer_problems(driver, lang)
+    problems += _axe_problems(driver, page)
     return problems
 
 
@@ -370,6 +502,96 @@ def test_chapter_page(browser, site_url, page):
         if figure is not None:
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
             _screenshot(browser, f"chapter_{lang}_figure")
+        formula = next(iter(browser.find_elements("css selector", "article div.math mjx-container")), None)
+        if formula is not None:
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", formula)
+            _screenshot(browser, f"chapter_{lang}_maths")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", [c for c in CHAPTERS if c.startswith("book/en/")])
+def test_dark_mode_has_no_axe_violations(browser, site_url, page):
+    """The dark theme too: coloured code output must keep its contrast (the outputs are the same in every language)."""
+    _open(browser, site_url + page + ".html")
+    browser.execute_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    try:
+        _open(browser, site_url + page + ".html")
+        assert browser.execute_script("return document.documentElement.dataset.theme") == "dark"
+        problems = _axe_problems(browser, page + " (dark)")
+    finally:
+        browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
+    assert not problems, "\n".join(problems)
+
+
+_FOCUS = """
+const e = document.activeElement;
+if (!e || e === document.body) return null;
+const style = getComputedStyle(e);
+const box = e.getBoundingClientRect();
+return {
+  href: e.href || null, text: (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 40),
+  skip: e.matches('.skip-link a, a.skip-link'), switcher: e.matches('nav.course-language-switcher a'),
+  nav: e.matches('nav.bd-docs-nav a') && !e.matches('.current > a, a.current'),
+  hreflang: e.getAttribute('hreflang'),
+  outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+  visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 && box.width > 0 && box.height > 0,
+};
+"""
+MAX_TABS = 150
+
+
+def _tab_to(driver, kind: str) -> dict | None:
+    """Press TAB from the top of the page until the focus reaches an element of `kind`; its focus info."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(MAX_TABS):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focus = driver.execute_script(_FOCUS)
+        if focus and focus[kind]:
+            return focus
+    return None
+
+
+def _enter(driver) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_keyboard_reaches_and_uses_the_switcher_and_navigation(browser, site_url, lang):
+    """With TAB and ENTER only: the skip link, the language switcher and the sidebar, each with a visible focus."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = site_url + f"book/{lang}/intro.html"
+    problems = []
+    _open(browser, page)
+    first = _tab_to(browser, "skip")
+    if first is None:
+        problems.append("TAB never reaches the skip link")
+    elif not first["visible"]:
+        problems.append(f"the skip link has no visible focus ({first['outline']})")
+
+    for kind in ("switcher", "nav"):
+        _open(browser, page)
+        focus = _tab_to(browser, kind)
+        if focus is None:
+            problems.append(f"TAB never reaches a link of the {kind} within {MAX_TABS} presses")
+            continue
+        if not focus["visible"]:
+            problems.append(f"the {kind} link {focus['text']!r} has no visible focus outline ({focus['outline']})")
+        _enter(browser)
+        try:
+            WebDriverWait(browser, 20).until(lambda d: d.current_url.split("#")[0] == focus["href"].split("#")[0])
+        except Exception:  # noqa: BLE001 (selenium's TimeoutException: reported below)
+            problems.append(f"ENTER on the {kind} link {focus['text']!r} did not open {focus['href']} ({browser.current_url})")
+            continue
+        if kind == "switcher":
+            WebDriverWait(browser, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            if browser.execute_script("return document.documentElement.lang") != focus["hreflang"]:
+                problems.append(f"ENTER on the switcher link {focus['text']!r} did not open a page in {focus['hreflang']}")
     assert not problems, "\n".join(problems)
 
 
@@ -391,7 +613,8 @@ def test_search_finds_the_chapters(browser, site_url):
     for lang in LANGUAGES:
         if any(c.startswith(f"book/{lang}/") for c in CHAPTERS):
             assert any(c.startswith(f"book/{lang}/") for c in chapters_found), f"no {lang} chapter among {chapters_found}"
-    assert not _console_errors(browser), _console_errors(browser)
+    problems = _check_page(browser, site_url, "search")
+    assert not problems, "\n".join(problems)
 
 
 def test_nothing_private_is_served(built_site, site_url):
@@ -464,3 +687,40 @@ def test_sidebar_keeps_only_the_page_language(lang):
     soup = BeautifulSoup(sidebar, "html.parser")
     assert str(_extension().only_language_part(soup, lang)) == kept
     assert str(soup) == sidebar, "the theme's (cached) soup must be left as it was"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_licence_statement_in_each_language(lang):
+    from bs4 import BeautifulSoup
+
+    ext = _extension()
+    soup = BeautifulSoup(ext.licence_html(lang, "https://github.com/o/r/blob/main/LICENSE"), "html.parser")
+    statement = soup.find("p", class_="course-licence")
+    assert statement["lang"] == lang and LICENCE_WORDS[lang] in statement.get_text()
+    hrefs = [a["href"] for a in statement.find_all("a", rel="license")]
+    assert hrefs == ["https://github.com/o/r/blob/main/LICENSE", "https://creativecommons.org/licenses/by/4.0/"]
+
+
+@pytest.mark.parametrize(("docname", "expected_uri", "expected_alt"), [
+    ("book/es/02_dynamic_rnn", "../../_static/colab-badge-es.svg", "Abrir en Colab"),
+    ("book/pt/intro", "../../_static/colab-badge-pt.svg", "Abrir no Colab"),
+    ("book/index", "../_static/colab-badge-en.svg", "Open In Colab"),
+])
+def test_colab_badge_is_served_locally(docname, expected_uri, expected_alt):
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    ext = _extension()
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html", get_target_uri=lambda d: d + ".html"),
+        config=SimpleNamespace(language="en"),
+    )
+    doctree = nodes.paragraph()
+    badge = nodes.image(uri=ext.COLAB_BADGE, alt="Open In Colab")
+    other = nodes.image(uri="https://example.org/figure.png", alt="A figure")
+    doctree += [badge, other]
+    ext._local_colab_badges(app, doctree, docname)
+    assert (badge["uri"], badge["alt"]) == (expected_uri, expected_alt)
+    assert other["uri"] == "https://example.org/figure.png", "only the Colab badge is rewritten"
+    assert (ROOT / "book" / "_ext" / "static" / expected_uri.rsplit("/", 1)[-1]).is_file()

@@ -26,6 +26,20 @@ It also fixes what would otherwise be console errors on every page (a
 duplicated sphinx-thebe script; no default light/dark mode; no favicon), and
 adds the site's stylesheet (static/course.css).
 
+Accessibility and offline use (no page needs a third-party host):
+
+- MathJax is served by the site itself: the pinned npm package that
+  scripts/ensure_web_assets.sh installs into .web/ is copied into
+  `_static/mathjax/` and `mathjax_path` points there;
+- the notebooks' "Open in Colab" badge (the standard image URL, which GitHub
+  and Colab show) gets a local SVG in the page's language, and alt text to match;
+- the footer states the licences (MIT for the code, CC BY 4.0 for the text
+  and figures) in the page's language;
+- our copies of four theme templates (templates/) give the search and
+  colour-mode buttons an accessible name that matches what they show, and put
+  the site title and the sidebar in landmarks named in the page's language;
+- search result snippets show formulas without raw TeX delimiters (static/course.js).
+
 Pages outside book/<lang>/ (the landing page, search, index) stay in the
 project's `language` (English).
 """
@@ -36,11 +50,14 @@ import gettext
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from sphinx.errors import ExtensionError
+from sphinx.util.osutil import relative_uri
 
 LANGUAGES = ("en", "es", "pt")
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português"}
@@ -90,6 +107,7 @@ _EXTRA_MESSAGES: dict[str, dict[str, str]] = {
         "Toggle primary sidebar": "Mostrar ou ocultar a barra lateral",
         "Toggle secondary sidebar": "Mostrar ou ocultar o sumário da página",
         "© Copyright %(copyright)s.": "© Direitos autorais %(copyright)s.",
+        "logo": "(logotipo)",  # the launch button's image: alt "Colab (logotipo)"
     },
     "es": {
         "Download this page": "Descargar esta página",
@@ -99,6 +117,7 @@ _EXTRA_MESSAGES: dict[str, dict[str, str]] = {
         "Toggle primary sidebar": "Mostrar u ocultar la barra lateral",
         "Toggle secondary sidebar": "Mostrar u ocultar el índice de la página",
         "© Copyright %(copyright)s.": "© Derechos de autor %(copyright)s.",
+        "logo": "(logotipo)",  # the launch button's image: alt "Colab (logotipo)"
         "Breadcrumb": "Ruta de navegación",
         "Site navigation": "Navegación del sitio",
         "Site Navigation": "Navegación del sitio",
@@ -122,6 +141,24 @@ _SCRIPT_MESSAGES = {
 _CATALOGS = ("sphinx", "booktheme")  # the gettext domains our templates use
 # An opening tag whose class list holds `lang-xx` (and no lang attribute yet).
 _LANG_CLASS = re.compile(r'<[a-z]+\b[^<>]*?\bclass="(?:[^"]*\s)?lang-(?P<lang>en|es|pt)(?:\s[^"]*)?"(?![^<>]*\blang=)')
+# Colab's badge, as the notebooks write it; the site shows its own copy (static/colab-badge-<lang>.svg).
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_BADGE_ALTS = {"en": "Open In Colab", "es": "Abrir en Colab", "pt": "Abrir no Colab"}
+# The licences, stated in every page's footer: {lang: (before the code licence, code licence,
+# between, content licence, after)}. LICENSE and LICENSE-content.md at the repository's root hold the texts.
+CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE_TEXTS = {
+    "en": ("The code is released under the ", "MIT License", "; the text and figures under the ",
+           "Creative Commons Attribution 4.0 International licence (CC BY 4.0)", "."),
+    "es": ("El código se publica con la ", "licencia MIT", "; los textos y las figuras, con la ",
+           "licencia Creative Commons Atribución 4.0 Internacional (CC BY 4.0)", "."),
+    "pt": ("O código é distribuído sob a ", "licença MIT", "; os textos e as figuras, sob a ",
+           "licença Creative Commons Atribuição 4.0 Internacional (CC BY 4.0)", "."),
+}
+_ROOT = Path(__file__).resolve().parents[2]
+# MathJax 3 (pinned in scripts/web/package.json), as npm installs it.
+MATHJAX_DIR = _ROOT / ".web" / "node_modules" / "mathjax" / "es5"
+MATHJAX_ENTRY = "tex-mml-chtml.js"
 _STATIC = Path(__file__).resolve().parent / "static"
 _EXTRA = Path(__file__).resolve().parent / "extra"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -229,6 +266,7 @@ def _builder_inited(app: Any) -> None:
 
 def _doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
     _fill_chapter_lists(app, doctree, docname)
+    _local_colab_badges(app, doctree, docname)
     # The page body (e.g. "Link to this heading") is written right after this.
     if hasattr(app, "_course_language"):
         _activate(app, page_language(docname, app._course_language["default"]))
@@ -292,6 +330,7 @@ def _add_switcher_and_names(app: Any, pagename: str, templatename: str, context:
     if isinstance(body, str) and page_language(pagename, "") in _SCRIPT_MESSAGES:
         body += script_messages(lang)
         context["body"] = body
+    context["theme_extra_footer"] = licence_html(lang if lang in LICENCE_TEXTS else "en", _code_licence_url(app))
     if nav and isinstance(body, str):
         # Under the page title; before the content if the page has no <h1>.
         match = re.search(r"</h1>", body)
@@ -483,12 +522,85 @@ def _drop_duplicate_scripts(context: dict) -> None:
         context["script_files"] = kept
 
 
+def _local_colab_badges(app: Any, doctree: Any, docname: str) -> None:
+    """Show the notebooks' Colab badge from the site itself, with alt text in the page's language.
+
+    The notebooks keep the standard badge URL (GitHub and Colab show it); the
+    site's pages load static/colab-badge-<lang>.svg instead, so that they look
+    right offline and ask nothing of a third-party host.
+    """
+    if getattr(app.builder, "format", "") != "html" or not hasattr(app.builder, "get_target_uri"):
+        return
+    lang = page_language(docname, default=app.config.language or "en")
+    lang = lang if lang in COLAB_BADGE_ALTS else "en"
+    for image in doctree.findall(nodes.image):
+        if image.get("uri") == COLAB_BADGE:
+            image["uri"] = relative_uri(app.builder.get_target_uri(docname), f"_static/colab-badge-{lang}.svg")
+            image["alt"] = COLAB_BADGE_ALTS[lang]
+
+
+def licence_html(lang: str, code_licence_url: str) -> str:
+    """Return the footer's statement of the licences in `lang` (HTML).
+
+    Example:
+        >>> licence_html("en", "LICENSE")[:60]
+        '<p class="course-licence" lang="en">The code is released und'
+    """
+    before, code, between, content, after = LICENCE_TEXTS[lang]
+    esc = html.escape
+    return (
+        f'<p class="course-licence" lang="{lang}">{esc(before)}'
+        f'<a href="{esc(code_licence_url)}" rel="license">{esc(code)}</a>{esc(between)}'
+        f'<a href="{CC_BY_URL}" rel="license">{esc(content)}</a>{esc(after)}</p>'
+    )
+
+
+def _code_licence_url(app: Any) -> str:
+    """The code's LICENSE file in the repository (its URL from `repository:` in _config.yml)."""
+    options = app.config.html_theme_options or {}
+    url = str(options.get("repository_url") or "").rstrip("/")
+    branch = options.get("repository_branch") or "main"
+    return f"{url}/blob/{branch}/LICENSE" if url else CC_BY_URL
+
+
+def _mathjax_ignored(directory: str, names: list[str]) -> list[str]:
+    """What not to copy of MathJax's es5 folder: the combined components the site does not load."""
+    rel = Path(directory).resolve().relative_to(MATHJAX_DIR.resolve())
+    if rel == Path("."):
+        return [n for n in names if n.endswith(".js") and n != MATHJAX_ENTRY]
+    if rel == Path("output"):
+        return [n for n in names if n.startswith("svg")]
+    return []
+
+
+def _copy_mathjax(app: Any) -> None:
+    """Copy MathJax into the site's _static/mathjax/, with its licence (Apache-2.0)."""
+    target = Path(app.outdir) / "_static" / "mathjax"
+    shutil.copytree(MATHJAX_DIR, target, ignore=_mathjax_ignored, dirs_exist_ok=True)
+    shutil.copy2(MATHJAX_DIR.parent / "LICENSE", target / "LICENSE")
+
+
 def _build_finished(app: Any, exception: Exception | None) -> None:
     if hasattr(app, "_course_language"):
         _activate(app, app._course_language["default"])
+    if exception is None and getattr(app.builder, "format", "") == "html" and app.config.mathjax_path == _LOCAL_MATHJAX:
+        _copy_mathjax(app)
+
+
+_LOCAL_MATHJAX = f"mathjax/{MATHJAX_ENTRY}"  # relative to _static/
 
 
 def _config_inited(app: Any, config: Any) -> None:
+    # MathJax from the site, not from its CDN (unless the configuration names another one).
+    from sphinx.ext.mathjax import MATHJAX_URL
+
+    if config.mathjax_path in (MATHJAX_URL, _LOCAL_MATHJAX):
+        if not (MATHJAX_DIR / MATHJAX_ENTRY).is_file():
+            raise ExtensionError(
+                f"MathJax is not installed in {MATHJAX_DIR.parent}: run `bash scripts/ensure_web_assets.sh` "
+                "(the build script and the test command do), so that the site serves its own MathJax."
+            )
+        config.mathjax_path = _LOCAL_MATHJAX
     config.html_static_path.append(str(_STATIC))
     # Our copies of two book-theme components whose tooltips it does not translate.
     config.templates_path.insert(0, str(_TEMPLATES))
@@ -508,6 +620,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _add_switcher_and_names, priority=900)
     app.connect("build-finished", _build_finished)
     app.add_css_file("course.css")
+    app.add_js_file("course.js", loading_method="defer")  # search snippets without raw TeX
     app.add_node(course_chapters)
     app.add_directive("course-chapters", CourseChapters)
     app.connect("env-get-outdated", _chapter_pages_outdated)

@@ -34,6 +34,10 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
          "embeddings de entrada y salida atados (tied)"),
         (r"\bnotebook (de origen|fuente)\b", "notebook original", "el notebook de origen"),
         (r"\bnúcleos? (rápidos? )?(fusionados?|de cuDNN)\b", "kernel fusionado", "usa los núcleos rápidos fusionados"),
+        (r"\bestados? arrastrados?\b", "estado heredado", "con el estado arrastrado de uno al siguiente"),
+        (r"\blistón\b", "meta", "la ejecución completa tiene el listón publicado"),
+        (r"\bhistoria de cada época\b|\bla historia de(l entrenamiento| las épocas)\b", "historial",
+         "guarda la historia de cada época"),
     ],
     "pt": [
         (r"\bcadernos?\b", "notebook", "abra o caderno"),
@@ -50,6 +54,10 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bembeddings? amarrad[oa]s?\b|\bamarrad[oa]s? \(tied\)", "embeddings compartilhados",
          "embeddings amarrados"),
         (r"\bestado levado\b", "estado herdado", "estado levado: 120"),
+        (r"\b(sua|essa|esta|a) barra (publicada|é uma margem)\b|\bbarra publicada\b", "meta",
+         "atinge a barra publicada"),
+        (r"\betiquet(ar|ador|adores|ada|e)\b", "rotulagem de sequências",
+         "os dois etiquetadores"),
     ],
 }
 """Per language: the variants that a translator tends to reach for when the glossary (or

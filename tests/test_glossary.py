@@ -36,6 +36,7 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bnúcleos? (rápidos? )?(fusionados?|de cuDNN)\b", "kernel fusionado", "usa los núcleos rápidos fusionados"),
         (r"\bestados? arrastrados?\b", "estado heredado", "con el estado arrastrado de uno al siguiente"),
         (r"\blistón\b", "meta", "la ejecución completa tiene el listón publicado"),
+        (r"\b(un|una|equipo|computadora) portátil\b|\bun portátil\b", "laptop", "en la CPU de un portátil"),
         (r"\bhistoria de cada época\b|\bla historia de(l entrenamiento| las épocas)\b", "historial",
          "guarda la historia de cada época"),
     ],

@@ -57,6 +57,8 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\bestado levado\b", "estado herdado", "estado levado: 120"),
         (r"\b(sua|essa|esta|a) barra (publicada|é uma margem)\b|\bbarra publicada\b", "meta",
          "atinge a barra publicada"),
+        (r"\bgradiente descendente\b|\bdescida de gradiente\b", "descida do gradiente",
+         "o gradiente descendente"),
         (r"\betiquet(ar|ador|adores|ada|e)\b", "rotulagem de sequências",
          "os dois etiquetadores"),
     ],

@@ -18,8 +18,8 @@ set once with ``course_utils.i18n.set_language``.
 answer themselves (the assignments); its messages do show the expected value.
 
 Every message is an English msgid in :data:`MESSAGES`, translated through
-``i18n.gettext`` (the catalogs) and, until a catalog has it, through the
-Spanish and Portuguese of that table.
+``i18n.gettext``: the Spanish and Portuguese live in the gettext catalogs
+(``course_utils/locale``), as every other message of the package.
 
 Example:
     >>> check_answer("Exercise 0", lambda: 1 + 1, 2)
@@ -34,126 +34,40 @@ from typing import Any
 import numpy as np
 
 from course_utils import i18n
-from course_utils.exercises import exercise_by_id
+from course_utils.exercises import EXERCISES, exercise_by_id
 
 __all__ = ["LANGUAGES", "MESSAGES", "ExerciseError", "check", "check_answer", "translate"]
 
 LANGUAGES = i18n.LANGUAGES
 """Languages the messages are written in."""
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "Exercise {number}": {"es": "Ejercicio {number}", "pt": "Exercício {number}"},
-    "⏳ {name}: not attempted yet. Write your answer in the cell above, run it, then run this cell again.": {
-        "es": "⏳ {name}: todavía sin resolver. Escribe tu respuesta en la celda de arriba, ejecútala y vuelve a ejecutar esta celda.",
-        "pt": "⏳ {name}: ainda não resolvido. Escreva sua resposta na célula acima, execute-a e depois execute esta célula de novo.",
-    },
-    "✅ {name}: correct.": {"es": "✅ {name}: ¡correcto!", "pt": "✅ {name}: correto!"},
-    "{name}: {problem}": {"es": "{name}: {problem}", "pt": "{name}: {problem}"},
-    "{name}, case {case}: {problem}": {"es": "{name}, caso {case}: {problem}", "pt": "{name}, caso {case}: {problem}"},
-    "your code returned None. Did you forget a `return`?": {
-        "es": "tu código devolvió None. ¿Olvidaste un `return`?",
-        "pt": "seu código devolveu None. Você esqueceu um `return`?",
-    },
-    "your answer has shape {got}, expected shape {expected}.": {
-        "es": "tu respuesta tiene forma {got}; se esperaba la forma {expected}.",
-        "pt": "sua resposta tem forma {got}; era esperada a forma {expected}.",
-    },
-    "your answer holds {got} values, expected {expected} values.": {
-        "es": "tu respuesta contiene valores {got}; se esperaban valores {expected}.",
-        "pt": "sua resposta contém valores {got}; eram esperados valores {expected}.",
-    },
-    "numeric": {"es": "numéricos", "pt": "numéricos"},
-    "boolean": {"es": "booleanos", "pt": "booleanos"},
-    "the shape is right, but {count} of {total} values differ. "
-    "The largest difference is at index {index}: you gave {got}, expected {expected}.": {
-        "es": "la forma es correcta, pero {count} de {total} valores no coinciden. "
-              "La mayor diferencia está en el índice {index}: diste {got}, se esperaba {expected}.",
-        "pt": "a forma está certa, mas {count} de {total} valores não batem. "
-              "A maior diferença está no índice {index}: você deu {got}, o esperado era {expected}.",
-    },
-    "the shape is right, but {count} of {total} values differ. "
-    "The largest difference is at index {index}, where you gave {got}, {verdict}.": {
-        "es": "la forma es correcta, pero {count} de {total} valores no coinciden. "
-              "La mayor diferencia está en el índice {index}, donde diste {got}, {verdict}.",
-        "pt": "a forma está certa, mas {count} de {total} valores não batem. "
-              "A maior diferença está no índice {index}, onde você deu {got}, {verdict}.",
-    },
-    "you gave {got}, {verdict}.": {"es": "diste {got}, {verdict}.", "pt": "você deu {got}, {verdict}."},
-    "which is too large": {"es": "que es demasiado grande", "pt": "que é grande demais"},
-    "which is too small": {"es": "que es demasiado pequeño", "pt": "que é pequeno demais"},
-    "which is not a number": {"es": "que no es un número", "pt": "que não é um número"},
-    "which is not the expected value": {"es": "que no es el valor esperado", "pt": "que não é o valor esperado"},
-    "Hint: {hint}": {"es": "Pista: {hint}", "pt": "Dica: {hint}"},
-    # The hints of course_utils.exercises.
-    "keep multiplying while what is left is still >= fraction: a value equal to it is not yet below it.": {
-        "es": "sigue multiplicando mientras lo que queda sea >= fraction: un valor igual todavía no está por debajo.",
-        "pt": "continue multiplicando enquanto o que resta for >= fraction: um valor igual ainda não está abaixo.",
-    },
-    "compare with lstm_weight_count in section 5, and count two bias vectors per block.": {
-        "es": "compárala con lstm_weight_count de la sección 5 y cuenta dos vectores de sesgo por bloque.",
-        "pt": "compare com lstm_weight_count da seção 5 e conte dois vetores de viés por bloco.",
-    },
-    "Keras mixes with z * h_prev + (1 - z) * candidate, and r multiplies (h_prev U_h + recurrent bias).": {
-        "es": "Keras mezcla con z * h_prev + (1 - z) * candidato, y r multiplica a (h_prev U_h + sesgo recurrente).",
-        "pt": "o Keras mistura com z * h_prev + (1 - z) * candidato, e r multiplica (h_prev U_h + viés recorrente).",
-    },
-    "the check puts [h_t, c_t] side by side; the output gate looks at the new c_t, not c_(t-1).": {
-        "es": "la comprobación pone [h_t, c_t] uno al lado del otro; la compuerta de salida mira el nuevo c_t, no c_(t-1).",
-        "pt": "a verificação põe [h_t, c_t] lado a lado; a porta de saída olha o novo c_t, não c_(t-1).",
-    },
-    "in the flattened tensor, example i starts at row i * steps.": {
-        "es": "en el tensor aplanado, el ejemplo i empieza en la fila i * pasos.",
-        "pt": "no tensor achatado, o exemplo i começa na linha i * passos.",
-    },
-    "padding steps do not count, even when they hold 0.0.": {
-        "es": "los pasos de relleno no cuentan, aunque contengan 0.0.",
-        "pt": "os passos de preenchimento não contam, mesmo quando contêm 0.0.",
-    },
-    "np.roll(row, shift) moves the last `shift` steps to the front.": {
-        "es": "np.roll(row, shift) lleva los últimos `shift` pasos al principio.",
-        "pt": "np.roll(row, shift) leva os últimos `shift` passos para o início.",
-    },
-    "use pairs (series[t - 1], series[t]) as dictionary keys and sets of series[t + 1] as values.": {
-        "es": "usa los pares (series[t - 1], series[t]) como claves de un diccionario y conjuntos de series[t + 1] como valores.",
-        "pt": "use os pares (series[t - 1], series[t]) como chaves de um dicionário e conjuntos de series[t + 1] como valores.",
-    },
-    "each window's loss is a mean over its own steps: weight its gradient by (its steps) / T, "
-    "and start it from the state the previous window ended in.": {
-        "es": "la pérdida de cada ventana es una media sobre sus propios pasos: pondera su gradiente por (sus pasos) / T, "
-              "y empiézala con el estado con el que terminó la ventana anterior.",
-        "pt": "a perda de cada janela é uma média sobre os próprios passos: pondere o gradiente dela por (os passos dela) / T, "
-              "e comece-a com o estado com que a janela anterior terminou.",
-    },
-    "h_0 enters the first step through h_0 U, as h_(t-1) enters step t.": {
-        "es": "h_0 entra en el primer paso a través de h_0 U, como h_(t-1) entra en el paso t.",
-        "pt": "h_0 entra no primeiro passo por meio de h_0 U, como h_(t-1) entra no passo t.",
-    },
-    "the exponential of the mean of -log p.": {
-        "es": "la exponencial de la media de -log p.",
-        "pt": "a exponencial da média de -log p.",
-    },
-    "rows of 29 // 3 = 9 ids give (9 - 1) // 4 = 2 windows; the targets start one column later.": {
-        "es": "filas de 29 // 3 = 9 ids dan (9 - 1) // 4 = 2 ventanas; los objetivos empiezan una columna después.",
-        "pt": "linhas de 29 // 3 = 9 ids dão (9 - 1) // 4 = 2 janelas; os alvos começam uma coluna depois.",
-    },
-    "the tied matrix counts once, plus one output bias per word; each LSTM layer reads size numbers.": {
-        "es": "la matriz atada cuenta una sola vez, más un sesgo de salida por palabra; cada capa LSTM lee size números.",
-        "pt": "a matriz amarrada conta uma vez só, mais um viés de saída por palavra; cada camada LSTM lê size números.",
-    },
-    "each of the four blocks sees the input (features) and the previous output (units), plus a bias.": {
-        "es": "cada uno de los cuatro bloques ve la entrada (features) y la salida anterior (units), más un sesgo.",
-        "pt": "cada um dos quatro blocos vê a entrada (features) e a saída anterior (units), mais um viés.",
-    },
-    "'concat' joins the halves along the last axis; the other modes work element by element.": {
-        "es": "'concat' une las mitades a lo largo del último eje; los otros modos operan elemento a elemento.",
-        "pt": "'concat' junta as metades ao longo do último eixo; os outros modos trabalham elemento a elemento.",
-    },
-    "rows[-0:] is the whole array in NumPy, so k = 0 needs care.": {
-        "es": "en NumPy, rows[-0:] es el array entero, así que k = 0 requiere cuidado.",
-        "pt": "no NumPy, rows[-0:] é o array inteiro; por isso k = 0 exige cuidado.",
-    },
+_OWN_MESSAGES: tuple[str, ...] = (
+    i18n.N_("Exercise {number}"),
+    i18n.N_("⏳ {name}: not attempted yet. Write your answer in the cell above, run it, then run this cell again."),
+    i18n.N_("✅ {name}: correct."),
+    i18n.N_("{name}: {problem}"),
+    i18n.N_("{name}, case {case}: {problem}"),
+    i18n.N_("your code returned None. Did you forget a `return`?"),
+    i18n.N_("your answer has shape {got}, expected shape {expected}."),
+    i18n.N_("your answer holds {got} values, expected {expected} values."),
+    i18n.N_("numeric"),
+    i18n.N_("boolean"),
+    i18n.N_("the shape is right, but {count} of {total} values differ. "
+            "The largest difference is at index {index}: you gave {got}, expected {expected}."),
+    i18n.N_("the shape is right, but {count} of {total} values differ. "
+            "The largest difference is at index {index}, where you gave {got}, {verdict}."),
+    i18n.N_("you gave {got}, {verdict}."),
+    i18n.N_("which is too large"),
+    i18n.N_("which is too small"),
+    i18n.N_("which is not a number"),
+    i18n.N_("which is not the expected value"),
+    i18n.N_("Hint: {hint}"),
+)
+
+MESSAGES: frozenset[str] = frozenset(_OWN_MESSAGES) | {
+    exercise.hint for exercise in EXERCISES.values() if exercise.hint
 }
-"""Every message of the checks: English msgid -> Spanish and Portuguese, until the catalogs hold them."""
+"""Every message of the checks (English msgids, translated by the catalogs of :mod:`course_utils.i18n`)."""
 
 
 class ExerciseError(AssertionError):
@@ -163,8 +77,8 @@ class ExerciseError(AssertionError):
 def translate(message: str, lang: str | None = None) -> str:
     """Return ``message`` (an English msgid of :data:`MESSAGES`) in the reader's language.
 
-    The gettext catalogs win; a message they do not translate yet comes from
-    :data:`MESSAGES`. Format fields after translating.
+    The translation comes from the gettext catalogs (:func:`course_utils.i18n.gettext`).
+    Format fields after translating.
 
     Raises:
         ValueError: ``lang`` is not one of :data:`LANGUAGES`.
@@ -174,10 +88,7 @@ def translate(message: str, lang: str | None = None) -> str:
     language = i18n.resolve_language(lang)
     if message not in MESSAGES:
         raise KeyError(f"no such check message: {message!r}")
-    translated = i18n.gettext(message, language)
-    if language == "en" or translated != message:
-        return translated
-    return MESSAGES[message][language]
+    return i18n.gettext(message, language)
 
 
 def _kind(array: np.ndarray) -> str:

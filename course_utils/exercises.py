@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils import i18n
+
 __all__ = ["Case", "Exercise", "EXERCISES", "exercise_by_id"]
 
 
@@ -54,7 +56,8 @@ class Exercise:
         output: Turns an answer (the reader's or the reference's) into
             something ``np.asarray`` compares; ``None`` to compare it as it is.
         rtol, atol: Tolerances for numbers.
-        hint: English hint shown with a wrong answer (translated by ``checks``).
+        hint: English hint shown with a wrong answer, marked with ``i18n.N_`` and
+            translated by the catalogs when ``checks`` shows it.
     """
 
     id: str
@@ -300,44 +303,44 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("ch01.steps_to_forget", 1, "steps_to_forget",
                  lambda: [Case((0.0,)), Case((1.0,)), Case((3.0,)), Case((2.0,), {"fraction": 0.5})],
                  _steps_to_forget,
-                 hint="keep multiplying while what is left is still >= fraction: a value equal to it is not yet below it."),
+                 hint=i18n.N_("keep multiplying while what is left is still >= fraction: a value equal to it is not yet below it.")),
         Exercise("ch01.gru_weight_count", 2, "gru_weight_count",
                  lambda: [Case((d, n)) for d, n in [(6, 4), (4, 5), (1, 1), (200, 256)]], _keras_gru_count,
-                 hint="compare with lstm_weight_count in section 5, and count two bias vectors per block."),
+                 hint=i18n.N_("compare with lstm_weight_count in section 5, and count two bias vectors per block.")),
         Exercise("ch01.gru_step", 3, "gru_step", _gru_cases, _keras_gru_step,
-                 hint="Keras mixes with z * h_prev + (1 - z) * candidate, and r multiplies (h_prev U_h + recurrent bias)."),
+                 hint=i18n.N_("Keras mixes with z * h_prev + (1 - z) * candidate, and r multiplies (h_prev U_h + recurrent bias).")),
         Exercise("ch01.peephole_lstm_step", 4, "peephole_lstm_step", _peephole_cases, _peephole_step, output=_h_and_c,
-                 hint="the check puts [h_t, c_t] side by side; the output gate looks at the new c_t, not c_(t-1)."),
+                 hint=i18n.N_("the check puts [h_t, c_t] side by side; the output gate looks at the new c_t, not c_(t-1).")),
         Exercise("ch02.last_relevant_flat", 1, "last_relevant_flat", _last_relevant_cases, _last_relevant,
-                 hint="in the flattened tensor, example i starts at row i * steps."),
+                 hint=i18n.N_("in the flattened tensor, example i starts at row i * steps.")),
         Exercise("ch02.wrongly_masked", 2, "wrongly_masked", _masked_cases, _wrongly_masked,
-                 hint="padding steps do not count, even when they hold 0.0."),
+                 hint=i18n.N_("padding steps do not count, even when they hold 0.0.")),
         Exercise("ch02.move_padding_to_front", 3, "move_padding_to_front", _front_cases, _move_padding_to_front,
-                 hint="np.roll(row, shift) moves the last `shift` steps to the front."),
+                 hint=i18n.N_("np.roll(row, shift) moves the last `shift` steps to the front.")),
         Exercise("ch03.ambiguous_pairs", 1, "ambiguous_pairs", lambda: [Case((100,)), Case((7,))], _ambiguous_pairs,
-                 hint="use pairs (series[t - 1], series[t]) as dictionary keys and sets of series[t + 1] as values."),
+                 hint=i18n.N_("use pairs (series[t - 1], series[t]) as dictionary keys and sets of series[t + 1] as values.")),
         Exercise("ch03.truncated_by_windows", 2, "truncated_by_windows", _truncation_cases, _truncated_gradients,
                  output=_all_gradients,
-                 hint=("each window's loss is a mean over its own steps: weight its gradient by (its steps) / T, "
-                       "and start it from the state the previous window ended in.")),
+                 hint=i18n.N_("each window's loss is a mean over its own steps: weight its gradient by (its steps) / T, "
+                              "and start it from the state the previous window ended in.")),
         Exercise("ch03.initial_state_gradient", 3, "initial_state_gradient", _initial_state_cases,
                  _initial_state_gradient, rtol=1e-6, atol=1e-9,
-                 hint="h_0 enters the first step through h_0 U, as h_(t-1) enters step t."),
+                 hint=i18n.N_("h_0 enters the first step through h_0 U, as h_(t-1) enters step t.")),
         Exercise("ch04.perplexity", 1, "perplexity", lambda: [Case(([1 / 8] * 5,)), Case(([0.5, 0.125],))],
-                 _perplexity, hint="the exponential of the mean of -log p."),
+                 _perplexity, hint=i18n.N_("the exponential of the mean of -log p.")),
         Exercise("ch04.my_windows", 2, "my_windows",
                  lambda: [Case((np.arange(29), 3, 4)), Case((np.arange(100), 4, 5))], _windows,
-                 hint="rows of 29 // 3 = 9 ids give (9 - 1) // 4 = 2 windows; the targets start one column later."),
+                 hint=i18n.N_("rows of 29 // 3 = 9 ids give (9 - 1) // 4 = 2 windows; the targets start one column later.")),
         Exercise("ch04.tied_parameters", 3, "tied_parameters",
                  lambda: [Case((50, 8, 1)), Case((50, 8, 2)), Case((120, 16, 3))], _tied_count,
-                 hint="the tied matrix counts once, plus one output bias per word; each LSTM layer reads size numbers."),
+                 hint=i18n.N_("the tied matrix counts once, plus one output bias per word; each LSTM layer reads size numbers.")),
         Exercise("ch05.lstm_weight_count", 1, "lstm_weight_count",
                  lambda: [Case((5, 3)), Case((64, 28)), Case((128, 28))], _keras_lstm_count,
-                 hint="each of the four blocks sees the input (features) and the previous output (units), plus a bias."),
+                 hint=i18n.N_("each of the four blocks sees the input (features) and the previous output (units), plus a bias.")),
         Exercise("ch05.merge", 2, "merge", _merge_cases, _merge,
-                 hint="'concat' joins the halves along the last axis; the other modes work element by element."),
+                 hint=i18n.N_("'concat' joins the halves along the last axis; the other modes work element by element.")),
         Exercise("ch05.show_last_rows", 3, "show_last_rows", _last_rows_cases, _show_last_rows,
-                 hint="rows[-0:] is the whole array in NumPy, so k = 0 needs care."),
+                 hint=i18n.N_("rows[-0:] is the whole array in NumPy, so k = 0 needs care.")),
     ]
 }
 """Every exercise of the book, by id."""

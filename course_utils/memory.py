@@ -20,19 +20,26 @@ Example:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_utils import i18n
 from course_utils.validation import require_int
 
 if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
     import keras
+
+    from course_utils.store import ResultsStore
 
 __all__ = [
     "CELL_TYPES",
@@ -48,6 +55,9 @@ __all__ = [
 
 CELL_TYPES = ("SimpleRNN", "GRU", "LSTM")
 """The Keras recurrent layers the experiment compares, by class name."""
+
+_SOURCE_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+"""Part of every stored run's key: an edit of this module (its training code) trains again."""
 
 
 @dataclass(frozen=True)
@@ -316,6 +326,8 @@ def run_memory_experiment(
     *,
     keep_models: bool = False,
     progress: Callable[[MemoryRun], None] | None = None,
+    store: ResultsStore | None = None,
+    name: str = "memory",
 ) -> MemoryResults:
     """Train every cell type at every lag with every seed, with the same budget, and score held-out data.
 
@@ -325,23 +337,47 @@ def run_memory_experiment(
     their cell and initial weights. Each model trains ``config.epochs`` epochs
     with ``model.fit`` and is scored on the test sequences.
 
+    With a ``store``, each model goes through :meth:`ResultsStore.train_or_load`
+    as its own entry ``<name>-<cell type>-lag<lag>-seed<seed>``, keyed by its
+    cell type, lag and seed, the whole ``config``, a fingerprint of its data
+    and of this module's code (plus the library versions the store adds). The
+    entry keeps the trained weights, Keras's history, the held-out scores and
+    the training time, so a second call with the same arguments (another
+    language of the chapter, a second build) trains nothing and returns equal
+    results, models included. The training is the same as without a store;
+    an interrupted experiment resumes at the first model not yet stored.
+    ``progress`` is called for a loaded model too, with the stored run, so the
+    log reads the same; the store's own messages are gathered into one line
+    at the end.
+
     Args:
         config: The budget, see :class:`MemoryConfig`.
         keep_models: Keep the trained models in ``MemoryResults.models``.
-        progress: Called with each :class:`MemoryRun` as soon as it is done,
-            e.g. ``print``.
+        progress: Called with each :class:`MemoryRun` as soon as it is done
+            (or loaded), e.g. ``print``.
+        store: A :class:`course_utils.store.ResultsStore` to load the models
+            from and save them to; None trains every model, stores nothing.
+        name: Start of the store entries' names (letters, digits, ``-``, ``_``, ``.``).
 
     Returns:
         A :class:`MemoryResults`.
 
     Raises:
-        TypeError: ``config`` is not a :class:`MemoryConfig`, or ``progress`` is
-            not callable.
+        TypeError: ``config`` is not a :class:`MemoryConfig`, ``progress`` is
+            not callable, or ``store`` is not a ``ResultsStore``.
+        ValueError: ``name`` is not a plain folder name.
     """
     if not isinstance(config, MemoryConfig):
         raise TypeError(f"`config` must be a MemoryConfig (got {type(config).__name__}).")
     if progress is not None and not callable(progress):
         raise TypeError(f"`progress` must be callable or None (got {type(progress).__name__}).")
+    if store is not None:
+        from course_utils.store import ResultsStore  # noqa: PLC0415 - imports Keras, only when needed
+
+        if not isinstance(store, ResultsStore):
+            raise TypeError(f"`store` must be a course_utils.store.ResultsStore or None "
+                            f"(got {type(store).__name__}).")
+        store.folder(name, "key")  # checks `name` (a plain folder name) before any training
     import keras  # noqa: PLC0415
 
     runs, models = [], {}
@@ -350,23 +386,90 @@ def run_memory_experiment(
                   make_recall_data(config.test_samples, lag=lag, num_symbols=config.num_symbols,
                                    num_distractors=config.num_distractors, seed=config.data_seed + 1))
             for lag in config.lags}
+    quiet, loaded, was_loaded = None, 0, False
+    if store is not None:  # the store's "loaded" message once per model would drown the log: gather them
+        quiet = copy.copy(store)
+        quiet.log = lambda message: None
     for cell_type in config.cell_types:
         for lag in config.lags:
             train, test = data[lag]
             for seed in config.seeds:
-                started = time.perf_counter()
-                keras.utils.set_random_seed(seed)
-                model = build_recall_model(cell_type, lag, config)
-                model.fit(train.inputs, train.targets, batch_size=config.batch_size, epochs=config.epochs,
-                          shuffle=True, verbose=0)
-                loss, accuracy = model.evaluate(test.inputs, test.targets, batch_size=512, verbose=0)
-                run = MemoryRun(cell_type, lag, seed, float(accuracy), float(loss), time.perf_counter() - started)
+                if quiet is None:
+                    started = time.perf_counter()
+                    keras.utils.set_random_seed(seed)
+                    model = build_recall_model(cell_type, lag, config)
+                    model.fit(train.inputs, train.targets, batch_size=config.batch_size, epochs=config.epochs,
+                              shuffle=True, verbose=0)
+                    loss, accuracy = model.evaluate(test.inputs, test.targets, batch_size=512, verbose=0)
+                    run = MemoryRun(cell_type, lag, seed, float(accuracy), float(loss),
+                                    time.perf_counter() - started)
+                else:
+                    model, run, was_loaded = _train_or_load_one(quiet, name, cell_type, lag, seed, config,
+                                                               train, test, progress)
+                    loaded += was_loaded
                 runs.append(run)
                 if keep_models:
                     models[(cell_type, lag, seed)] = model
-                if progress is not None:
+                if progress is not None and not was_loaded:    # a loaded run was reported by `describe`
                     progress(run)
+    if store is not None and loaded:
+        store.log(i18n.gettext(
+            "Loaded {loaded} of {total} models from the results store (entries {name}-*). To train again, "
+            "set COURSE_RETRAIN=1 or delete those entries from the store's folder (COURSE_STORE_DIR, by default "
+            "~/.cache/course_utils/store).").format(loaded=loaded, total=len(runs), name=name))
     return MemoryResults(config=config, runs=tuple(runs), models=models)
+
+
+def _train_or_load_one(
+    store: ResultsStore,
+    name: str,
+    cell_type: str,
+    lag: int,
+    seed: int,
+    config: MemoryConfig,
+    train: RecallData,
+    test: RecallData,
+    progress: Callable[[MemoryRun], None] | None,
+) -> tuple[Any, MemoryRun, bool]:
+    """One model of :func:`run_memory_experiment` through the store: ``(model, run, loaded)``.
+
+    It trains exactly as without a store (seed, build, ``model.fit``,
+    ``model.evaluate``); each model is short, so it is stored whole, not checkpointed per epoch.
+    """
+    from course_utils.store import fingerprint  # noqa: PLC0415
+
+    started = [0.0]
+
+    def build() -> Any:
+        started[0] = time.perf_counter()
+        import keras  # noqa: PLC0415
+
+        keras.utils.set_random_seed(seed)
+        return build_recall_model(cell_type, lag, config)
+
+    def train_fn(model: Any, checkpoint: Any) -> dict:
+        fitted = model.fit(train.inputs, train.targets, batch_size=config.batch_size, epochs=config.epochs,
+                           shuffle=True, verbose=0)
+        loss, accuracy = model.evaluate(test.inputs, test.targets, batch_size=512, verbose=0)
+        return {"history": {k: [float(v) for v in values] for k, values in fitted.history.items()},
+                "test_accuracy": float(accuracy), "test_loss": float(loss),
+                "seconds": time.perf_counter() - started[0]}
+
+    def as_run(history: dict) -> MemoryRun:
+        return MemoryRun(cell_type, lag, seed, float(history["test_accuracy"]), float(history["test_loss"]),
+                         float(history["seconds"]))
+
+    def describe(history: dict) -> None:
+        if progress is not None:
+            progress(as_run(history))          # the same line as the run that trained it
+
+    key_parts = {"kind": "course_utils.memory.run_memory_experiment", "cell_type": cell_type, "lag": lag,
+                 "seed": seed, "config": dataclasses.asdict(config),
+                 "code": _SOURCE_FINGERPRINT,  # any edit of this module's training code retrains
+                 "data": fingerprint(train.inputs, train.targets, test.inputs, test.targets)}
+    stored = store.train_or_load(f"{name}-{cell_type}-lag{lag}-seed{seed}", key_parts, build, train_fn,
+                                 describe=describe)
+    return stored.model, as_run(stored.history), stored.loaded
 
 
 def plot_memory_results(

@@ -1,3 +1,5 @@
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -153,3 +155,63 @@ def test_run_memory_experiment_learns_a_short_lag():
                                  test_samples=128, epochs=4)
     results = memory.run_memory_experiment(config)
     assert results.mean_accuracy("LSTM", 1) > 0.9          # chance is 0.25
+
+
+def test_run_memory_experiment_rejects_a_bad_store_or_name(tmp_path):
+    from course_utils import store
+
+    with pytest.raises(TypeError, match=r"`store` must be a course_utils.store.ResultsStore or None \(got str\)"):
+        memory.run_memory_experiment(memory.MemoryConfig(), store=str(tmp_path))
+    with pytest.raises(ValueError, match=r"`name` must be a non-empty string"):
+        memory.run_memory_experiment(memory.MemoryConfig(), store=store.ResultsStore(tmp_path), name="a/b")
+
+
+def test_run_memory_experiment_trains_once_then_loads_from_the_store(tmp_path, monkeypatch):
+    keras = pytest.importorskip("keras")
+    from course_utils import store
+
+    config = memory.MemoryConfig(cell_types=("SimpleRNN", "LSTM"), lags=(0, 3), seeds=(0,), units=4,
+                                 train_samples=64, test_samples=32, batch_size=32, epochs=2)
+    messages, first_lines = [], []
+    results_store = store.ResultsStore(tmp_path, retrain=False, log=messages.append)
+    first = memory.run_memory_experiment(config, keep_models=True, progress=first_lines.append,
+                                         store=results_store, name="test-memory")
+    assert messages == []                                             # all trained, nothing loaded
+    entries = sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert entries == ["test-memory-LSTM-lag0-seed0", "test-memory-LSTM-lag3-seed0",
+                       "test-memory-SimpleRNN-lag0-seed0", "test-memory-SimpleRNN-lag3-seed0"]
+    assert list(first.runs) == first_lines
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a stored model was trained again")
+
+    monkeypatch.setattr(keras.Model, "fit", no_training)
+    second_lines = []
+    second = memory.run_memory_experiment(config, keep_models=True, progress=second_lines.append,
+                                          store=results_store, name="test-memory")
+    assert second == first and second_lines == first_lines            # same runs, same seconds, same log
+    assert second.seconds == first.seconds
+    assert set(second.models) == set(first.models)
+    for key, model in first.models.items():
+        for a, b in zip(model.get_weights(), second.models[key].get_weights()):
+            np.testing.assert_array_equal(a, b)
+    probe = memory.make_recall_data(8, lag=3, seed=9)
+    np.testing.assert_allclose(second.models[("LSTM", 3, 0)].predict(probe.inputs, verbose=0),
+                               first.models[("LSTM", 3, 0)].predict(probe.inputs, verbose=0), rtol=1e-6)
+    assert len(messages) == 1 and "Loaded 4 of 4 models from the results store" in messages[0]
+
+    # Another config is another key: that model trains (and fit, blocked above, is called).
+    with pytest.raises(AssertionError, match="trained again"):
+        memory.run_memory_experiment(dataclasses.replace(config, epochs=3), store=results_store, name="test-memory")
+
+
+def test_run_memory_experiment_with_a_store_trains_as_without_one(tmp_path):
+    pytest.importorskip("keras")
+    from course_utils import store
+
+    config = memory.MemoryConfig(cell_types=("GRU",), lags=(2,), seeds=(1,), units=4, train_samples=64,
+                                 test_samples=32, batch_size=32, epochs=2)
+    plain = memory.run_memory_experiment(config)
+    stored = memory.run_memory_experiment(config, store=store.ResultsStore(tmp_path, log=lambda m: None))
+    assert [value for r in stored.runs for value in (r.test_accuracy, r.test_loss)] == pytest.approx(
+        [value for r in plain.runs for value in (r.test_accuracy, r.test_loss)], rel=1e-5)

@@ -328,6 +328,20 @@ def _labels(lang: str | None) -> dict[str, str]:
     return CELL_LABELS[i18n.resolve_language(lang)]
 
 
+def _state_path(ax: Axes, product_x: float, sum_x: float, y: float, width: float,
+                names: tuple[str, str], caption: str, caption_x: float) -> None:
+    """Draw a cell's state path along ``y``: in at the left, one product, one sum, out at the right."""
+    ends = [-1.3, product_x, sum_x, width + 1.3]
+    for start, stop in zip(ends, ends[1:]):
+        _path(ax, [(start if start == ends[0] else start + 0.25, y), (stop if stop == ends[-1] else stop - 0.25, y)],
+              color=_STATE_COLOR, width=2.4)
+    _op(ax, product_x, y, "×")
+    _op(ax, sum_x, y, "+")
+    ax.text(-1.3, y + 0.3, names[0], ha="left", va="bottom", fontsize=12)
+    ax.text(width + 1.3, y + 0.3, names[1], ha="right", va="bottom", fontsize=12)
+    ax.text(caption_x, y + 0.55, caption, ha="center", va="bottom", fontsize=9, color=_STATE_COLOR)
+
+
 def _finish_cell(ax: Axes, title: str, width: float, height: float) -> Axes:
     ax.set_xlim(-1.6, width + 1.6)
     ax.set_ylim(-1.2, height + 0.9)
@@ -369,14 +383,7 @@ def draw_lstm_cell(*, title: str | None = None, lang: str | None = None, ax: Axe
     top, bottom, gates_y = 4.2, 0.6, 2.2
     _cell_frame(ax, width, height)
     # the cell state: a straight path with one product and one sum
-    _path(ax, [(-1.3, top), (1.7 - 0.25, top)], color=_STATE_COLOR, width=2.4)
-    _path(ax, [(1.7 + 0.25, top), (4.8 - 0.25, top)], color=_STATE_COLOR, width=2.4)
-    _path(ax, [(4.8 + 0.25, top), (width + 1.3, top)], color=_STATE_COLOR, width=2.4)
-    _op(ax, 1.7, top, "×")
-    _op(ax, 4.8, top, "+")
-    ax.text(-1.3, top + 0.3, "$c_{t-1}$", ha="left", va="bottom", fontsize=12)
-    ax.text(width + 1.3, top + 0.3, "$c_t$", ha="right", va="bottom", fontsize=12)
-    ax.text(3.25, top + 0.55, words["cell_state"], ha="center", va="bottom", fontsize=9, color=_STATE_COLOR)
+    _state_path(ax, 1.7, 4.8, top, width, ("$c_{t-1}$", "$c_t$"), words["cell_state"], 3.25)
     # h_{t-1} and x_t join and feed the four layers
     _path(ax, [(-1.3, bottom), (0.9, bottom), (0.9, 1.2), (6.3, 1.2)])
     _path(ax, [(0.9, -1.0), (0.9, bottom - 0.05)])
@@ -443,14 +450,7 @@ def draw_gru_cell(*, title: str | None = None, lang: str | None = None, ax: Axes
     top, bottom, gates_y = 4.2, 0.6, 2.2
     _cell_frame(ax, width, height)
     # the state path: a product with z_t, then a sum with the gated candidate
-    _path(ax, [(-1.3, top), (4.2 - 0.25, top)], color=_STATE_COLOR, width=2.4)
-    _path(ax, [(4.2 + 0.25, top), (7.0 - 0.25, top)], color=_STATE_COLOR, width=2.4)
-    _path(ax, [(7.0 + 0.25, top), (width + 1.3, top)], color=_STATE_COLOR, width=2.4)
-    _op(ax, 4.2, top, "×")
-    _op(ax, 7.0, top, "+")
-    ax.text(-1.3, top + 0.3, "$h_{t-1}$", ha="left", va="bottom", fontsize=12)
-    ax.text(width + 1.3, top + 0.3, "$h_t$", ha="right", va="bottom", fontsize=12)
-    ax.text(5.6, top + 0.55, words["hidden_state"], ha="center", va="bottom", fontsize=9, color=_STATE_COLOR)
+    _state_path(ax, 4.2, 7.0, top, width, ("$h_{t-1}$", "$h_t$"), words["hidden_state"], 5.6)
     # h_{t-1} goes down to the gates; x_t joins it
     _path(ax, [(0.5, top), (0.5, 1.2), (4.2, 1.2)])
     _path(ax, [(0.5, -1.0), (0.5, 1.2 - 0.05)])

@@ -110,6 +110,16 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "words_per_second", 'float(runs["source"].words_per_second)',
                 source="not reported",
             ),
+            # Section 6.3: the best single unit of the trained design for a feature, and the
+            # best unit of the untrained control (rows of `features`: 0 position, 1 word is N).
+            *(
+                Metric(
+                    f"unit_{feature}_{model}_r", f'float(np.abs(correlation["{model}"][{row}]).max())',
+                    source="(no unit inspection)",
+                )
+                for feature, row in (("position", 0), ("n", 1))
+                for model in ("trained", "untrained")
+            ),
         ),
         runner="benchmarks.lm_recipe",
     ),

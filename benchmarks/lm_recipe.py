@@ -26,6 +26,8 @@ import os
 import resource
 import sys
 
+import numpy as np
+
 from benchmarks.chapters import MARK, chapter_by_name
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -35,6 +37,31 @@ THROUGHPUT_TOKENS = 360_000  # 300 batches of 60 x 20: long enough that tracing 
 FAST_TRAIN_TOKENS = 24_000  # the notebook's TRAIN_TOKENS in fast mode
 FAST_EVAL_TOKENS = 6_000  # the notebook's EVAL_TOKENS in fast mode
 FAST_EPOCHS = 2  # the notebook's EPOCHS in fast mode
+INSPECT_TOKENS = 20_000  # the notebook's INSPECT_TOKENS (section 6.3) in full mode
+FAST_INSPECT_TOKENS = 2_000  # ... and in fast mode
+
+
+def inspect_units(best, corpus, *, fast: bool) -> dict:
+    """Section 6.3 of the notebook: correlate every LSTM unit with the chapter's word features.
+
+    Returns ``{"trained": r, "untrained": r}``, each of shape (features, units), the
+    features in the notebook's order (position in the sentence, N, <unk>, <eos>, the/a),
+    for ``best`` and for an untrained model of the same shape (the control).
+    """
+    from course_utils import lm, units
+
+    inspect_ids = corpus.valid[: FAST_INSPECT_TOKENS if fast else INSPECT_TOKENS]
+    words = corpus.vocab.decode(inspect_ids)
+    features = {
+        "position in the sentence": units.sentence_position(words),
+        "word is N": np.array([word == "N" for word in words], dtype=float),
+        "word is <unk>": np.array([word == "<unk>" for word in words], dtype=float),
+        "word is <eos>": np.array([word == "<eos>" for word in words], dtype=float),
+        "word is the or a": np.array([word in ("the", "a") for word in words], dtype=float),
+    }
+    untrained = lm.build_model(best.config, seed=SEED + 1)
+    return {name: units.correlate(units.layer_activations(model, ["lstm1", "lstm2"], inspect_ids), features)
+            for name, model in (("trained", best.model), ("untrained", untrained))}
 
 
 def benchmark(*, fast: bool, log=print) -> dict:
@@ -63,7 +90,7 @@ def benchmark(*, fast: bool, log=print) -> dict:
     # the book build then loads this model instead of training it a second time.
     runs["dropout + tied"] = lm.train(design, corpus, seed=SEED, log=log, store=store.ResultsStore(retrain=True),
                                       name="ch04-dropout-tied")
-    namespace = {"runs": runs}
+    namespace = {"runs": runs, "np": np, "correlation": inspect_units(runs["dropout + tied"], corpus, fast=fast)}
     values = {metric.key: float(eval(metric.expression, namespace))  # noqa: S307 - our own expressions
               for metric in chapter_by_name("04_language_model").metrics}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 
 __all__ = ["MARK", "Metric", "Chapter", "CHAPTERS", "chapter_by_name"]
 
+MEMORY_FULL_LAGS = (10, 25, 50, 100)
+"""Chapter 1's ``MEMORY_LAGS`` in full mode: the results table has one row per cell type and lag."""
+
 MARK = "@@BENCHMARK@@"
 """Start of the one output line where a notebook probe or a runner prints its figures as JSON."""
 
@@ -31,7 +34,8 @@ class Metric:
     Attributes:
         key: Stable identifier, used in the results file.
         expression: Python expression evaluated in the executed notebook's
-            kernel; it must give a number.
+            kernel; it must give a number, or ``None`` when the metric does not
+            exist in the mode that ran (then it is left out of that run's figures).
         source: What the course's source notebook reported (text).
         literature: The published reference figure, or "" when none applies.
         higher_is_better: Direction of the metric, for the table's reader.
@@ -66,12 +70,13 @@ CHAPTERS: tuple[Chapter, ...] = (
         "01_rnn_theory",
         tuple(
             Metric(
-                f"recall_{end}_lag_{cell.lower()}",
-                f'memory_results.mean_accuracy("{cell}", memory_config.lags[{index}])',
+                f"recall_lag{lag}_{cell.lower()}",
+                # Full-mode lags only: fast mode trains other, shorter lags and reports none of these.
+                f'memory_results.mean_accuracy("{cell}", {lag}) if {lag} in memory_config.lags else None',
                 source="not measured (no trained comparison of cells)",
             )
             for cell in ("SimpleRNN", "GRU", "LSTM")
-            for end, index in (("shortest", 0), ("longest", -1))
+            for lag in MEMORY_FULL_LAGS
         ),
     ),
     Chapter(

@@ -11,6 +11,7 @@ import math
 import re
 from pathlib import Path
 
+from benchmarks.chapters import MEMORY_FULL_LAGS
 from course_utils import i18n
 
 __all__ = ["SCHEMA", "BEGIN", "END", "validate", "render_table", "write_pages", "page_block"]
@@ -40,12 +41,6 @@ TEXT = {
             "words_per_second": "training speed (words per second)",
             "inference_max_error": "one-step inference, largest error over 100 steps (worst seed)",
             "success_rate": "seeds with inference error <= 0.05, no restart",
-            "recall_shortest_lag_simplernn": "recall after the shortest lag, SimpleRNN: held-out accuracy (mean of seeds)",
-            "recall_longest_lag_simplernn": "recall after the longest lag, SimpleRNN: held-out accuracy (mean of seeds)",
-            "recall_shortest_lag_gru": "recall after the shortest lag, GRU: held-out accuracy (mean of seeds)",
-            "recall_longest_lag_gru": "recall after the longest lag, GRU: held-out accuracy (mean of seeds)",
-            "recall_shortest_lag_lstm": "recall after the shortest lag, LSTM: held-out accuracy (mean of seeds)",
-            "recall_longest_lag_lstm": "recall after the longest lag, LSTM: held-out accuracy (mean of seeds)",
         },
     },
     "es": {
@@ -67,12 +62,6 @@ TEXT = {
             "words_per_second": "velocidad de entrenamiento (palabras por segundo)",
             "inference_max_error": "inferencia paso a paso, mayor error en 100 pasos (peor semilla)",
             "success_rate": "semillas con error de inferencia <= 0.05, sin reinicio",
-            "recall_shortest_lag_simplernn": "recordar tras el retardo más corto, SimpleRNN: exactitud con datos reservados (media de semillas)",
-            "recall_longest_lag_simplernn": "recordar tras el retardo más largo, SimpleRNN: exactitud con datos reservados (media de semillas)",
-            "recall_shortest_lag_gru": "recordar tras el retardo más corto, GRU: exactitud con datos reservados (media de semillas)",
-            "recall_longest_lag_gru": "recordar tras el retardo más largo, GRU: exactitud con datos reservados (media de semillas)",
-            "recall_shortest_lag_lstm": "recordar tras el retardo más corto, LSTM: exactitud con datos reservados (media de semillas)",
-            "recall_longest_lag_lstm": "recordar tras el retardo más largo, LSTM: exactitud con datos reservados (media de semillas)",
         },
         "sources": {
             "heldout_accuracy": "~0.95 de exactitud en un minilote de entrenamiento a los 2000 pasos (TF2); "
@@ -85,12 +74,6 @@ TEXT = {
             "test_accuracy": "~0.88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
                              "solo 128 imágenes",
             "baseline_test_accuracy": "(sin referencia)",
-            "recall_shortest_lag_simplernn": "no medido (sin comparación entrenada de celdas)",
-            "recall_longest_lag_simplernn": "no medido (sin comparación entrenada de celdas)",
-            "recall_shortest_lag_gru": "no medido (sin comparación entrenada de celdas)",
-            "recall_longest_lag_gru": "no medido (sin comparación entrenada de celdas)",
-            "recall_shortest_lag_lstm": "no medido (sin comparación entrenada de celdas)",
-            "recall_longest_lag_lstm": "no medido (sin comparación entrenada de celdas)",
             "row_tagging_accuracy": "(no existe esa tarea)",
             "row_tagging_margin": "(no existe esa tarea)",
         },
@@ -118,12 +101,6 @@ TEXT = {
             "words_per_second": "velocidade de treinamento (palavras por segundo)",
             "inference_max_error": "inferência passo a passo, maior erro em 100 passos (pior semente)",
             "success_rate": "sementes com erro de inferência <= 0,05, sem reinício",
-            "recall_shortest_lag_simplernn": "lembrar depois da menor defasagem, SimpleRNN: acurácia em dados reservados (média das sementes)",
-            "recall_longest_lag_simplernn": "lembrar depois da maior defasagem, SimpleRNN: acurácia em dados reservados (média das sementes)",
-            "recall_shortest_lag_gru": "lembrar depois da menor defasagem, GRU: acurácia em dados reservados (média das sementes)",
-            "recall_longest_lag_gru": "lembrar depois da maior defasagem, GRU: acurácia em dados reservados (média das sementes)",
-            "recall_shortest_lag_lstm": "lembrar depois da menor defasagem, LSTM: acurácia em dados reservados (média das sementes)",
-            "recall_longest_lag_lstm": "lembrar depois da maior defasagem, LSTM: acurácia em dados reservados (média das sementes)",
         },
         "sources": {
             "heldout_accuracy": "~0,95 de acurácia em um minilote de treinamento aos 2.000 passos (TF2); "
@@ -135,12 +112,6 @@ TEXT = {
             "words_per_second": "não informada",
             "test_accuracy": "~0,88 de acurácia em um minilote de treinamento; acurácia de teste em apenas 128 imagens",
             "baseline_test_accuracy": "(sem referência)",
-            "recall_shortest_lag_simplernn": "não medido (sem comparação treinada de células)",
-            "recall_longest_lag_simplernn": "não medido (sem comparação treinada de células)",
-            "recall_shortest_lag_gru": "não medido (sem comparação treinada de células)",
-            "recall_longest_lag_gru": "não medido (sem comparação treinada de células)",
-            "recall_shortest_lag_lstm": "não medido (sem comparação treinada de células)",
-            "recall_longest_lag_lstm": "não medido (sem comparação treinada de células)",
             "row_tagging_accuracy": "(essa tarefa não existe)",
             "row_tagging_margin": "(essa tarefa não existe)",
         },
@@ -150,6 +121,44 @@ TEXT = {
         },
     },
 }
+
+
+# Rows generated per language: chapter 1's recall, one row per cell type and full-mode lag, and
+# chapter 4's unit inspection (section 6.3), the trained design and its untrained control.
+_GENERATED = {
+    "en": {"recall": "recall after {lag} distractor steps, {cell}: held-out accuracy (mean of seeds)",
+           "recall_source": None,
+           "unit": {"position": "section 6.3: best unit's |r| with the position in the sentence, {model}",
+                    "n": "section 6.3: best unit's |r| with the word N, {model}"},
+           "model": {"trained": "trained design", "untrained": "untrained control"},
+           "unit_source": None},
+    "es": {"recall": "recordar tras un retardo de {lag} pasos, {cell}: exactitud con datos reservados (media de semillas)",
+           "recall_source": "no medido (sin comparación entrenada de celdas)",
+           "unit": {"position": "sección 6.3: |r| de la mejor unidad con la posición en la oración, {model}",
+                    "n": "sección 6.3: |r| de la mejor unidad con la palabra N, {model}"},
+           "model": {"trained": "diseño entrenado", "untrained": "control sin entrenar"},
+           "unit_source": "(sin inspección de unidades)"},
+    "pt": {"recall": "lembrar depois de uma defasagem de {lag} passos, {cell}: acurácia em dados reservados "
+                     "(média das sementes)",
+           "recall_source": "não medido (sem comparação treinada de células)",
+           "unit": {"position": "seção 6.3: |r| da melhor unidade com a posição na frase, {model}",
+                    "n": "seção 6.3: |r| da melhor unidade com a palavra N, {model}"},
+           "model": {"trained": "projeto treinado", "untrained": "controle sem treinamento"},
+           "unit_source": "(sem inspeção de unidades)"},
+}
+for _lang, _text in _GENERATED.items():
+    for _cell in ("SimpleRNN", "GRU", "LSTM"):
+        for _lag in MEMORY_FULL_LAGS:
+            _key = f"recall_lag{_lag}_{_cell.lower()}"
+            TEXT[_lang]["metrics"][_key] = _text["recall"].format(lag=_lag, cell=_cell)
+            if _text["recall_source"]:
+                TEXT[_lang]["sources"][_key] = _text["recall_source"]
+    for _feature, _label in _text["unit"].items():
+        for _model, _model_label in _text["model"].items():
+            _key = f"unit_{_feature}_{_model}_r"
+            TEXT[_lang]["metrics"][_key] = _label.format(model=_model_label)
+            if _text["unit_source"]:
+                TEXT[_lang]["sources"][_key] = _text["unit_source"]
 
 
 def _fail(where: str, rule: str, value: object) -> None:
@@ -224,6 +233,8 @@ def _format_value(key: str, value: float, lang: str) -> str:
         return i18n.format_number(value, digits=1, lang=lang)
     if key == "success_rate":
         return i18n.format_percent(value, digits=0, lang=lang)
+    if key.startswith(("recall_", "unit_")):
+        return i18n.format_number(value, digits=2, lang=lang)
     return i18n.format_number(value, digits=4, lang=lang)
 
 

@@ -45,7 +45,8 @@ def _probe_source(chapter: Chapter) -> str:
     return (
         "import json as _json, resource as _resource\n"
         f"_expressions = {expressions!r}\n"
-        "_values = {key: float(eval(expression)) for key, expression in _expressions.items()}\n"
+        "_values = {key: float(_v) for key, _v in ((key, eval(expression)) for key, expression in _expressions.items())\n"
+        "           if _v is not None}\n"
         "_peak_mb = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         f"print({MARK!r} + _json.dumps({{'values': _values, 'peak_memory_mb': _peak_mb}}))\n"
     )
@@ -242,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
                 if run is not None:
                     fast_runs[f"{lang}/{chapter.name}"] = run
         if args.fast:
-            new_rows = {c.name: fast_runs[f"en/{c.name}"] for c in written
-                        if c.metrics and c.runner is None and f"en/{c.name}" in fast_runs}
+            new_rows = {c.name: fast_runs[f"en/{c.name}"] for c in written  # a chapter whose metrics are
+                        if c.metrics and c.runner is None and fast_runs.get(f"en/{c.name}", {}).get("values")}
+            # full-mode only (chapter 1's lags) has no fast-mode row
             for chapter in written:
                 if chapter.runner is not None:
                     run = execute("en", chapter, fast=True, use_runner=True)
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             "peak_memory_mb": run["peak_memory_mb"],
             "metrics": [
                 {"key": m.key, "value": run["values"][m.key], "source": m.source, "literature": m.literature}
-                for m in chapter.metrics
+                for m in chapter.metrics if m.key in run["values"]  # some metrics exist in full mode only
             ],
         })
     if failures:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
 from benchmarks import lm_recipe, report, run
-from benchmarks.chapters import CHAPTERS, MARK, chapter_by_name
+from benchmarks.chapters import CHAPTERS, MARK, MEMORY_FULL_LAGS, chapter_by_name
 from course_utils import lm
 from conftest import LANGUAGES, ROOT
 
@@ -142,7 +144,9 @@ def test_benchmark_runs_in_fast_mode(tmp_path):
     assert results["mode"] == "fast"
     written = [c.name for c in CHAPTERS if (ROOT / "book" / "en" / f"{c.name}.ipynb").exists()]
     assert results["book_fast"]["notebooks"] == len(written)
-    assert [e["chapter"] for e in results["chapters"]] == [c for c in written if chapter_by_name(c).metrics]
+    full_only = {"01_rnn_theory"}  # its metrics are its full-mode lags (MEMORY_FULL_LAGS): no fast-mode row
+    assert [e["chapter"] for e in results["chapters"]] == [c for c in written
+                                                           if chapter_by_name(c).metrics and c not in full_only]
     for entry in results["chapters"]:
         for metric in entry["metrics"]:
             if metric["key"].endswith("accuracy"):
@@ -200,3 +204,13 @@ def test_lm_recipe_fast_needs_benchmark(capsys):
     with pytest.raises(SystemExit):
         lm_recipe.main(["--fast"])
     assert "--fast applies to --benchmark only" in capsys.readouterr().err
+
+
+def test_chapter1_rows_are_the_notebooks_full_mode_lags():
+    """The results table has one recall row per cell type and full-mode lag of chapter 1's notebook."""
+    full = re.search(r"full=(\([0-9, ]+\))", _notebook_assignments("01_rnn_theory")["MEMORY_LAGS"])
+    assert full is not None
+    assert ast.literal_eval(full.group(1)) == MEMORY_FULL_LAGS
+    keys = {m.key for m in chapter_by_name("01_rnn_theory").metrics}
+    assert keys == {f"recall_lag{lag}_{cell}" for lag in MEMORY_FULL_LAGS for cell in ("simplernn", "gru", "lstm")}
+

@@ -82,7 +82,8 @@ class Figure:
         read: Reads the value from the results file's dict.
         kind: How it is written: ``percent2`` (0.9935 -> 99.35%), ``percent1``,
             ``points1`` (a difference of two accuracies in percentage points),
-            ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
+            ``percent0`` (0.4427 -> 44%), ``decimal2`` (0.4567 -> 0.46),
+            ``decimal1`` (98.54 -> 98.5), ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
             rounded to tens), ``hundreds`` (4198 -> 4,200).
     """
 
@@ -117,6 +118,17 @@ FIGURES: dict[str, Figure] = {f.key: f for f in (
     Figure("ch02.full_minutes", _wall("02_dynamic_rnn"), "minutes"),
     Figure("ch05.full_minutes", _wall("05_bilstm_mnist"), "minutes"),
     Figure("ch05.fast_seconds", _fast_seconds("en/05_bilstm_mnist"), "seconds10"),
+    # Chapter 1, section 7: held-out recall at the longest full-mode lag (mean of the seeds).
+    *(Figure(f"ch01.recall_lag100_{cell}", _metric("01_rnn_theory", f"recall_lag100_{cell}"), "percent0")
+      for cell in ("simplernn", "gru", "lstm")),
+    # Chapter 4, section 6.3: the best unit's |r| for a feature, trained design and untrained control.
+    *(Figure(f"ch04.unit_{feature}_{model}_r", _metric("04_language_model", f"unit_{feature}_{model}_r"), "decimal2")
+      for feature in ("position", "n") for model in ("trained", "untrained")),
+    Figure("ch04.test_perplexity", _metric("04_language_model", "test_perplexity"), "decimal1"),
+    # Chapter 5, section 7: tagging every row.
+    Figure("ch05.row_tagging_accuracy", _metric("05_bilstm_mnist", "row_tagging_accuracy"), "percent1"),
+    Figure("ch05.row_tagging_margin", _metric("05_bilstm_mnist", "row_tagging_margin"), "points1"),
+    Figure("ch05.fast_row_tagging_margin", _fast_metric("05_bilstm_mnist", "row_tagging_margin"), "points1"),
 )}
 """Every figure a chapter may quote, by key."""
 
@@ -136,6 +148,9 @@ def format_figure(kind: str, value: float, lang: str) -> str:
     formats = {  # numbers in the language's convention (TRANSLATING.md), through course_utils.i18n
         "percent2": lambda v: i18n.format_percent(v, digits=2, lang=lang),
         "percent1": lambda v: i18n.format_percent(v, digits=1, lang=lang),
+        "percent0": lambda v: i18n.format_percent(v, digits=0, lang=lang),
+        "decimal2": lambda v: i18n.format_number(v, digits=2, lang=lang),
+        "decimal1": lambda v: i18n.format_number(v, digits=1, lang=lang),
         "points1": lambda v: i18n.format_number(100 * abs(v), digits=1, lang=lang),
         "minutes": lambda v: i18n.format_number(round(v / 60), lang=lang),
         "seconds10": lambda v: i18n.format_number(int(round(v / 10)) * 10, lang=lang),

@@ -82,11 +82,8 @@ class Figure:
         read: Reads the value from the results file's dict.
         kind: How it is written: ``percent2`` (0.9935 -> 99.35%), ``percent1``,
             ``points1`` (a difference of two accuracies in percentage points),
-            ``minutes`` (seconds -> whole minutes, for runs of 90 s or more),
-            ``seconds10`` (seconds rounded to tens, for runs of 10 s to 5 min),
-            ``hundreds`` (4198 -> 4,200). A run time outside its kind's range
-            is an error rather than a figure that reads wrong ("0 minutes",
-            "1 minutes", "0 seconds").
+            ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
+            rounded to tens), ``hundreds`` (4198 -> 4,200).
     """
 
     key: str

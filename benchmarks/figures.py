@@ -115,7 +115,11 @@ FIGURES: dict[str, Figure] = {f.key: f for f in (
     Figure("ch05.fast_lstm_test_accuracy", _FAST_LSTM, "percent2"),
     Figure("ch05.fast_gap_points", _gap(_FAST_BILSTM, _FAST_LSTM), "points1"),
     Figure("ch01.full_minutes", _wall("01_rnn_theory"), "minutes"),
+    Figure("ch01.fast_seconds", _fast_seconds("en/01_rnn_theory"), "seconds10"),
     Figure("ch02.full_minutes", _wall("02_dynamic_rnn"), "minutes"),
+    Figure("ch02.fast_seconds", _fast_seconds("en/02_dynamic_rnn"), "seconds10"),
+    Figure("ch03.full_seconds", _wall("03_bptt"), "seconds10"),
+    Figure("ch03.fast_seconds", _fast_seconds("en/03_bptt"), "seconds10"),
     Figure("ch05.full_minutes", _wall("05_bilstm_mnist"), "minutes"),
     Figure("ch05.fast_seconds", _fast_seconds("en/05_bilstm_mnist"), "seconds10"),
     # Chapter 1, section 7: held-out recall at the longest full-mode lag (mean of the seeds).
@@ -137,7 +141,10 @@ def format_figure(kind: str, value: float, lang: str) -> str:
     """Return ``value`` written as the prose writes a figure of ``kind`` in ``lang``.
 
     Raises:
-        ValueError: Unknown ``kind`` or ``lang``.
+        ValueError: Unknown ``kind`` or ``lang``, or a run time outside the range
+            in which its kind reads right: ``minutes`` below 90 s would read
+            "1 minutes" or "0 minutes"; ``seconds10`` is for 10 s (below, it
+            rounds to "0 seconds") to 5 minutes (above, minutes read better).
 
     Example:
         >>> format_figure("percent2", 0.9935, "es"), format_figure("hundreds", 4197.9, "pt")
@@ -145,6 +152,13 @@ def format_figure(kind: str, value: float, lang: str) -> str:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"`lang` must be one of {LANGUAGES} (got lang={lang!r}).")
+    ranges = {"minutes": (90.0, float("inf"), "seconds10"), "seconds10": (10.0, 300.0, "minutes")}
+    if kind in ranges:
+        low, high, other = ranges[kind]
+        if not low <= value < high:
+            raise ValueError(f"a `{kind}` figure must be a run time of at least {low:g} s"
+                             f"{'' if high == float('inf') else f' and under {high:g} s'}, where it reads right "
+                             f"(got {value:g} s); write it as `{other}`, or rephrase the sentence.")
     formats = {  # numbers in the language's convention (TRANSLATING.md), through course_utils.i18n
         "percent2": lambda v: i18n.format_percent(v, digits=2, lang=lang),
         "percent1": lambda v: i18n.format_percent(v, digits=1, lang=lang),
@@ -207,7 +221,10 @@ def rewrite(path: Path, results: dict, *, write: bool) -> list[str]:
         figure = FIGURES.get(match["key"])
         if figure is None:
             raise KeyError(f"{path.relative_to(ROOT)}: unknown figure {match['key']!r}")
-        expected = format_figure(figure.kind, figure.read(results), lang)
+        try:
+            expected = format_figure(figure.kind, figure.read(results), lang)
+        except ValueError as error:
+            raise ValueError(f"{path.relative_to(ROOT)}: figure {match['key']!r}: {error}") from None
         if match["number"] != expected:
             problems.append(f"{path.relative_to(ROOT)}: {match['key']} is {match['number']!r}, "
                             f"results.json says {expected!r}")

@@ -23,10 +23,6 @@ LOOKS_MEASURED = [
 
 # Figures still typed by hand, each with why; the test fails when one disappears (remove it here).
 PENDING = {
-    # Chapters 1-3 belong to another branch this round; their run times are to be marked at merge.
-    "01_rnn_theory": ["30 seconds", "30 segundos"],
-    "02_dynamic_rnn": ["3 minutes", "30 seconds", "3 minutos", "30 segundos", "1 minute", "1 minuto"],
-    "03_bptt": ["3 minutes", "3 minutos"],
     # Chapter 4: the full notebook's run time is not measured yet (the benchmark trains two of its
     # three models); the tied model's speed is not a benchmark metric; 102.4 -> 101.5 come from a
     # 15-epoch run that the notebook does not make. Quoted literature (114.5, Zaremba et al.) is not ours.
@@ -81,6 +77,17 @@ def test_chapters_4_and_5_mark_their_figures_in_every_language():
         assert {"ch04.source_words_per_second", "ch04.fast_seconds"} <= keys, lang
 
 
+def test_chapters_1_to_3_mark_their_run_times_in_every_language():
+    expected = {"01_rnn_theory": {"ch01.full_minutes", "ch01.fast_seconds"},
+                "02_dynamic_rnn": {"ch02.full_minutes", "ch02.fast_seconds"},
+                "03_bptt": {"ch03.full_seconds", "ch03.fast_seconds"}}
+    for lang in ("en", "es", "pt"):
+        for chapter, wanted in expected.items():
+            keys = {key for key, _ in figures.marked(ROOT / "book" / lang / f"{chapter}.ipynb")}
+            assert wanted <= keys, (lang, chapter, wanted - keys)
+    assert not set(expected) & set(PENDING)  # their run times are no longer typed by hand
+
+
 def test_every_pending_figure_is_still_there():
     # Keeps PENDING honest: an entry whose text is gone must be removed from the list.
     for stem, snippets in PENDING.items():
@@ -106,10 +113,32 @@ def test_a_wrong_or_unmarked_figure_is_caught(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("kind", "value", "lang", "text"), [
     ("percent2", 0.9935, "en", "99.35%"), ("percent2", 0.9935, "es", "99.35\u00a0%"), ("percent2", 0.9935, "pt", "99,35%"),
     ("percent1", 0.9937, "en", "99.4%"), ("points1", -0.0069, "pt", "0,7"), ("minutes", 1534.0, "en", "26"),
-    ("seconds10", 56.1, "es", "60"), ("hundreds", 4197.9, "en", "4,200"), ("hundreds", 4197.9, "es", "4200"), ("hundreds", 41979.0, "es", "42\u202f000"), ("hundreds", 4197.9, "pt", "4.200"),
+    ("seconds10", 56.1, "es", "60"), ("seconds10", 83.1, "pt", "80"), ("seconds10", 10.0, "en", "10"),
+    ("minutes", 90.0, "es", "2"), ("hundreds", 4197.9, "en", "4,200"), ("hundreds", 4197.9, "es", "4200"), ("hundreds", 41979.0, "es", "42\u202f000"), ("hundreds", 4197.9, "pt", "4.200"),
 ])
 def test_format_figure(kind, value, lang, text):
     assert figures.format_figure(kind, value, lang) == text
+
+
+@pytest.mark.parametrize(("kind", "seconds", "fix"), [
+    ("minutes", 89.9, "`seconds10`"), ("minutes", 20.0, "`seconds10`"), ("minutes", -1.0, "`seconds10`"),
+    ("seconds10", 9.9, "`minutes`"), ("seconds10", 300.0, "`minutes`"), ("seconds10", float("nan"), "`minutes`"),
+])
+def test_a_run_time_that_would_read_wrong_is_an_error(kind, seconds, fix):
+    # "about 1 minutes", "about 0 minutes", "about 0 seconds" never reach a page.
+    with pytest.raises(ValueError, match=rf"a `{kind}` figure must be a run time of at least .* write it as {fix}"):
+        figures.format_figure(kind, seconds, "en")
+
+
+def test_rewrite_names_the_page_and_figure_that_would_read_wrong(tmp_path, monkeypatch):
+    monkeypatch.setattr(figures, "ROOT", tmp_path)
+    page = tmp_path / "book" / "en" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("It takes about <!-- fig:ch03.full_seconds -->80 seconds.\n")
+    quick = json.loads(json.dumps(RESULTS))
+    next(c for c in quick["chapters"] if c["chapter"] == "03_bptt")["wall_time_s"] = 2.0
+    with pytest.raises(ValueError, match=r"book/en/page.md: figure 'ch03.full_seconds': a `seconds10` figure"):
+        figures.rewrite(page, quick, write=False)
 
 
 def test_format_and_lookup_errors():

@@ -34,9 +34,11 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-SOURCES = {PACKAGE: [("**.py", "python")], ROOT / "assignments" / "export": [("feedback.py", "python")]}
-"""Where messages for readers are: course_utils, and the feedback of the assignments' exports (which
-reads the same catalogs with the standard library's gettext, as it runs where course_utils is only copied)."""
+SOURCES = {PACKAGE: [("**.py", "python")], ROOT / "assignments" / "export": [("feedback.py", "python")],
+           ROOT / "assignments" / "grading": [("batch.py", "python")]}
+"""Where messages for readers are: course_utils, and the feedback students get from the grader and its
+exports (which read the same catalogs with the standard library's gettext, as they run where course_utils
+is only copied)."""
 
 
 def extract() -> Catalog:

@@ -45,6 +45,7 @@ TEXTS = {
     # TRANSLATORS: the first line of the autograder's report, e.g. "Score: 6 / 8.".
     "score": N_("Score: {score} / {max_score}."),
     "graded": N_("Graded notebook: {name} (language: English)."),
+    "graded_unknown": N_("Graded notebook: {name} (language not recognised)."),
     "notes": N_("Notes (your instructor may review these):"),
     "no_notebook": N_("No notebook (.ipynb) was found in your submission: upload the .ipynb file you downloaded "
                       "from Colab or Jupyter."),
@@ -121,7 +122,8 @@ def gradescope_results(result: dict, hidden_visibility: str = "after_due_date", 
             })
     lines = [text("score", lang).format(score=_number(result["score"]), max_score=_number(result["max_score"]))]
     if result.get("notebook"):
-        lines.append(text("graded", lang).format(name=result["notebook"].replace("\\", "/").rsplit("/", 1)[-1]))
+        lines.append(text("graded" if result.get("lang") else "graded_unknown", lang).format(
+            name=result["notebook"].replace("\\", "/").rsplit("/", 1)[-1]))
     flags = list(notes) + list(result.get("flags", []))
     if flags:
         lines += ["", text("notes", lang), *[f"- {flag}" for flag in flags]]

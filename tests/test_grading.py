@@ -994,7 +994,7 @@ def test_identities_are_kept_and_never_merged_and_csv_and_feedback_are_safe(tmp_
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
     text = _feedback(out, "forger")
     outside_code = re.sub(r"(?ms)^(`{3,})text\n.*?^\1$", "", text)
-    assert len(re.findall(r"(?m)^\*\*Score:", outside_code)) == 1 and "**Score: 3 / 8**" in outside_code
+    assert len(re.findall(r"(?m)^\*\*Score:", outside_code)) == 1 and "**Score: 3 / 8.**" in outside_code
     assert len(re.findall(r"(?m)^## lstm_step", outside_code)) == 1
 
 

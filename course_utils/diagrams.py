@@ -34,7 +34,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_utils import i18n
 
-__all__ = ["draw_unrolled", "draw_lstm_cell", "draw_gru_cell", "plot_gradient_norms", "plot_gate_activations"]
+__all__ = ["draw_unrolled", "draw_lstm_cell", "draw_gru_cell", "cell_labels", "CELL_LABELS", "plot_gradient_norms",
+           "plot_gate_activations"]
 
 _SPACING = 2.2          # horizontal distance between two steps
 _BOX_W, _BOX_H = 1.3, 0.9
@@ -268,27 +269,21 @@ def plot_gradient_norms(
 
 # --- inside one cell -----------------------------------------------------------
 
-CELL_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "lstm_title": "Inside an LSTM cell", "gru_title": "Inside a GRU cell",
-        "forget": "forget\ngate", "input": "input\ngate", "candidate": "candidate", "output": "output\ngate",
-        "update": "update\ngate", "reset": "reset\ngate",
-        "cell_state": "cell state: the memory's path", "hidden_state": "hidden state",
-    },
-    "es": {
-        "lstm_title": "Dentro de una celda LSTM", "gru_title": "Dentro de una celda GRU",
-        "forget": "compuerta\nde olvido", "input": "compuerta\nde entrada", "candidate": "candidato",
-        "output": "compuerta\nde salida", "update": "compuerta de\nactualización", "reset": "compuerta\nde reinicio",
-        "cell_state": "estado de la celda: el camino de la memoria", "hidden_state": "estado oculto",
-    },
-    "pt": {
-        "lstm_title": "Dentro de uma célula LSTM", "gru_title": "Dentro de uma célula GRU",
-        "forget": "porta de\nesquecimento", "input": "porta de\nentrada", "candidate": "candidato",
-        "output": "porta de\nsaída", "update": "porta de\natualização", "reset": "porta de\nreinicialização",
-        "cell_state": "estado da célula: o caminho da memória", "hidden_state": "estado oculto",
-    },
+CELL_LABELS: dict[str, str] = {
+    # TRANSLATORS: titles and captions of the LSTM and GRU cell drawings; keep each caption short,
+    # with a line break ("\n") where it fits best under a box about 1 cm wide.
+    "lstm_title": i18n.N_("Inside an LSTM cell"),
+    "gru_title": i18n.N_("Inside a GRU cell"),
+    "forget": i18n.N_("forget\ngate"),
+    "input": i18n.N_("input\ngate"),
+    "candidate": i18n.N_("candidate"),
+    "output": i18n.N_("output\ngate"),
+    "update": i18n.N_("update\ngate"),
+    "reset": i18n.N_("reset\ngate"),
+    "cell_state": i18n.N_("cell state: the memory's path"),
+    "hidden_state": i18n.N_("hidden state"),
 }
-"""The words :func:`draw_lstm_cell` and :func:`draw_gru_cell` write, per language."""
+"""The words :func:`draw_lstm_cell` and :func:`draw_gru_cell` write: English msgids of the catalogs."""
 
 _GATE_COLOR = "#f6d8a8"
 _LAYER_EDGE = "#a0522d"
@@ -324,8 +319,18 @@ def _cell_frame(ax: Axes, width: float, height: float) -> None:
                                 facecolor="#f4f8fc", edgecolor=_EDGE_COLOR, linewidth=1.5, zorder=0))
 
 
-def _labels(lang: str | None) -> dict[str, str]:
-    return CELL_LABELS[i18n.resolve_language(lang)]
+def cell_labels(lang: str | None = None) -> dict[str, str]:
+    """Return the words of the cell drawings (:data:`CELL_LABELS`) in ``lang`` (the notebook's when None).
+
+    Raises:
+        ValueError: ``lang`` is not one of the course's languages.
+
+    Example:
+        >>> cell_labels("es")["forget"], cell_labels("pt")["hidden_state"]
+        ('compuerta\\nde olvido', 'estado oculto')
+    """
+    language = i18n.resolve_language(lang)
+    return {key: i18n.gettext(message, lang=language) for key, message in CELL_LABELS.items()}
 
 
 def _state_path(ax: Axes, product_x: float, sum_x: float, y: float, width: float,
@@ -376,7 +381,7 @@ def draw_lstm_cell(*, title: str | None = None, lang: str | None = None, ax: Axe
     Example:
         >>> ax = draw_lstm_cell(lang="es")
     """
-    words = _labels(lang)
+    words = cell_labels(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5))
     width, height = 9.0, 5.0
@@ -443,7 +448,7 @@ def draw_gru_cell(*, title: str | None = None, lang: str | None = None, ax: Axes
     Example:
         >>> ax = draw_gru_cell(lang="pt")
     """
-    words = _labels(lang)
+    words = cell_labels(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5))
     width, height = 9.0, 5.0

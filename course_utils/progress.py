@@ -27,7 +27,8 @@ from collections.abc import Callable, Mapping
 import keras
 from course_utils import i18n
 
-__all__ = ["EpochProgress", "KerasProgress", "format_bar", "format_duration", "keras_epoch_line", "in_notebook"]
+__all__ = ["EpochProgress", "KerasProgress", "KerasEpochLog", "METRIC_NAMES", "format_bar", "format_duration",
+           "keras_epoch_line", "metric_name", "in_notebook"]
 
 BAR_WIDTH = 24
 
@@ -75,11 +76,39 @@ def format_bar(epoch: int, epochs: int, step: int, steps: int, elapsed: float,
     left = (steps - step) / rate if rate > 0 else 0.0
     text = i18n.gettext("epoch {epoch}/{epochs}").format(epoch=epoch, epochs=epochs)
     text += f" |{'█' * filled}{'░' * (BAR_WIDTH - filled)}| {step}/{steps} "
-    text += "[" + i18n.gettext("{elapsed}<{left}, {rate:.1f} batch/s").format(
-        elapsed=format_duration(elapsed), left=format_duration(left), rate=rate) + "]"
+    text += "[" + i18n.gettext("{elapsed}<{left}, {rate} batch/s").format(
+        elapsed=format_duration(elapsed), left=format_duration(left), rate=i18n.format_number(rate, digits=1)) + "]"
     if values:
-        text += " " + "  ".join(f"{name} {value:.4f}" for name, value in values.items())
+        text += " " + _metrics_text(values.items())
     return text
+
+
+#: Keras's names of the metrics the course trains with, as the reader's language writes them.
+#: English keeps Keras's own names, which are also the keys of ``history.history``.
+METRIC_NAMES: dict[str, str] = {
+    # TRANSLATORS: the training loss, in one line per epoch ("epoch 2/5  loss 0.6931  ...").
+    "loss": i18n.N_("loss"),
+    # TRANSLATORS: the training accuracy, in one line per epoch.
+    "accuracy": i18n.N_("accuracy"),
+    # TRANSLATORS: Keras's name of the loss on the validation set; translate it as words.
+    "val_loss": i18n.N_("val_loss"),
+    # TRANSLATORS: Keras's name of the accuracy on the validation set; translate it as words.
+    "val_accuracy": i18n.N_("val_accuracy"),
+}
+
+
+def metric_name(name: str) -> str:
+    """Return the reader's name of the Keras metric ``name`` (other names unchanged).
+
+    Example:
+        >>> metric_name("val_loss"), metric_name("val_accuracy"), metric_name("auc")
+        ('val_loss', 'val_accuracy', 'auc')
+    """
+    return i18n.gettext(METRIC_NAMES[name]) if name in METRIC_NAMES else name
+
+
+def _metrics_text(items) -> str:
+    return "  ".join(f"{metric_name(name)} {i18n.format_number(float(value), digits=4)}" for name, value in items)
 
 
 def keras_epoch_line(epoch: int, epochs: int, values: Mapping[str, float], seconds: float) -> str:
@@ -92,9 +121,9 @@ def keras_epoch_line(epoch: int, epochs: int, values: Mapping[str, float], secon
     width = len(str(epochs))
     # Keras's order: the loss, then the other metrics; validation figures after training ones.
     names = sorted(values, key=lambda name: (name.startswith("val_"), name.removeprefix("val_") != "loss", name))
-    metrics = "  ".join(f"{name} {float(values[name]):.4f}" for name in names)
-    return i18n.gettext("epoch {epoch}/{epochs}  {metrics}  ({seconds:.0f} s)").format(
-        epoch=f"{epoch:{width}d}", epochs=epochs, metrics=metrics, seconds=seconds)
+    metrics = _metrics_text((name, values[name]) for name in names)
+    return i18n.gettext("epoch {epoch}/{epochs}  {metrics}  ({seconds} s)").format(
+        epoch=f"{epoch:{width}d}", epochs=epochs, metrics=metrics, seconds=i18n.format_number(seconds, digits=0))
 
 
 class EpochProgress:
@@ -216,3 +245,57 @@ class KerasProgress(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None) -> None:
         values = {k: float(v) for k, v in (logs or {}).items() if k in ("loss", "accuracy")}
         self.bar.update(batch + 1, **values)
+
+
+class KerasEpochLog(keras.callbacks.Callback):
+    """Show ``model.fit`` in the reader's language: a bar within each epoch, then one line per epoch.
+
+    Keras's own log (``verbose=1`` or ``2``) is English ("Epoch 1/3", ``loss:``);
+    train with ``verbose=0`` and this callback instead. Each finished epoch
+    leaves :func:`keras_epoch_line`: its metrics (names and numbers in the
+    notebook's language) and its time.
+
+    Args:
+        log: Where finished lines go outside a notebook (``print``).
+        enabled: False to show nothing (the lines are still kept in ``bar.lines``).
+
+    Raises:
+        TypeError: ``log`` is not callable.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+        >>> model.compile(loss="mse")
+        >>> epoch_log = KerasEpochLog(enabled=False)
+        >>> _ = model.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=2, verbose=0, callbacks=[epoch_log])
+        >>> [line.split("  ")[0] for line in epoch_log.bar.lines]
+        ['epoch 1/2', 'epoch 2/2']
+    """
+
+    def __init__(self, *, log: Callable[[str], None] = print, enabled: bool = True) -> None:
+        if not callable(log):
+            raise TypeError(f"`log` must be callable (got {type(log).__name__}).")
+        super().__init__()
+        self.log, self.enabled = log, enabled
+        self.bar: EpochProgress | None = None
+        self._steps: int | None = None
+        self._epoch_start = 0.0
+
+    def on_train_begin(self, logs=None) -> None:
+        self._steps = self.params.get("steps")  # None when the data's length is unknown: no bar then
+        self.bar = EpochProgress(self.params["epochs"], self._steps or 1, log=self.log, enabled=self.enabled)
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self.bar.start_epoch(epoch + 1)
+        self._epoch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        if self._steps:
+            self.bar.update(batch + 1, **{k: float(v) for k, v in (logs or {}).items() if k in ("loss", "accuracy")})
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        self.bar.end_epoch(keras_epoch_line(epoch + 1, self.bar.epochs, dict(logs or {}),
+                                            time.perf_counter() - self._epoch_start))
+
+    def on_train_end(self, logs=None) -> None:
+        self.bar.close()

@@ -197,6 +197,40 @@ def test_gradescope_results_reject_an_unknown_visibility():
         feedback.gradescope_results({"exercises": {}, "score": 0, "max_score": 0}, hidden_visibility="later")
 
 
+@pytest.mark.parametrize(("lang", "passed", "score", "visible"), [
+    ("en", "Passed.", "Score: 6 / 8.", "lstm_step: visible test"),
+    ("es", "Superada.", "Puntuación: 6 / 8.", "lstm_step: prueba visible"),
+    ("pt", "Passou.", "Nota: 6 / 8.", "lstm_step: teste visível"),
+    (None, "Passed.", "Score: 6 / 8.", "lstm_step: visible test"),  # language not detected: English
+])
+def test_feedback_texts_come_from_the_course_catalogs(lang, passed, score, visible):
+    assert feedback.text("passed", lang) == passed
+    assert feedback.text("score", lang).format(score=6, max_score=8) == score
+    assert feedback.test_name("lstm_step", False, lang) == visible
+    with pytest.raises(KeyError, match="no feedback message 'pased'"):
+        feedback.text("pased", lang)
+
+
+def test_every_feedback_text_is_in_the_catalogs_and_translated():
+    from tools import catalogs
+
+    extracted = {message.id for message in catalogs.extract()}
+    assert set(feedback.TEXTS.values()) <= extracted
+    for lang in ("es", "pt"):
+        for key, msgid in feedback.TEXTS.items():
+            assert feedback.text(key, lang) != msgid, f"{key} has no {lang} translation"
+
+
+def test_a_bundle_reads_its_own_copy_of_the_catalogs(exports, tmp_path):
+    root = _fake_autograder(exports, tmp_path)
+    grader = root / "source" / "grader"
+    assert (grader / "course_utils" / "locale" / "pt" / "LC_MESSAGES" / "course_utils.mo").is_file()
+    code = "import feedback; print(feedback.LOCALE_DIRS[0].is_dir(), feedback.text('hidden', 'pt'))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=grader, env=dict(ENV, PYTHONPATH=str(grader)),
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "teste", "oculto"], done.stderr
+
+
 # --------------------------------------------------------------------------- GitHub Classroom
 def _workflow(template: Path) -> dict:
     data = yaml.safe_load((template / ".github" / "workflows" / "classroom.yml").read_text(encoding="utf-8"))

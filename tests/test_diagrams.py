@@ -132,7 +132,7 @@ def test_plot_gradient_norms_uses_the_given_range():
 )
 def test_cell_diagrams_write_the_page_language(draw, title_key, gate_keys, math, lang):
     ax = draw(lang=lang)
-    words = diagrams.CELL_LABELS[lang]
+    words = diagrams.cell_labels(lang)
     texts = _texts(ax)
     assert ax.get_title() == words[title_key]
     for key in gate_keys:
@@ -153,8 +153,23 @@ def test_cell_diagrams_follow_the_notebook_language_and_accept_a_title():
 
 
 def test_cell_diagrams_have_the_same_labels_in_every_language():
-    assert diagrams.CELL_LABELS["es"].keys() == diagrams.CELL_LABELS["en"].keys() == diagrams.CELL_LABELS["pt"].keys()
-    assert diagrams.CELL_LABELS["es"]["forget"] != diagrams.CELL_LABELS["en"]["forget"]
+    english = diagrams.cell_labels("en")
+    assert english == diagrams.CELL_LABELS  # English draws the msgids themselves: the drawings are unchanged
+    assert english["forget"] == "forget\ngate" and english["lstm_title"] == "Inside an LSTM cell"
+    for lang in ("es", "pt"):
+        words = diagrams.cell_labels(lang)
+        assert words.keys() == english.keys()
+        assert all(words[key] != english[key] for key in english), lang  # every word translated by the catalogs
+    assert diagrams.cell_labels("es")["forget"] == "compuerta\nde olvido"
+    assert diagrams.cell_labels("pt")["update"] == "porta de\natualização"
+    with pytest.raises(ValueError, match="got lang='fr'"):
+        diagrams.cell_labels("fr")
+
+
+def test_cell_labels_are_messages_of_the_catalogs():
+    from tools import catalogs
+
+    assert set(diagrams.CELL_LABELS.values()) <= {message.id for message in catalogs.extract()}
 
 
 def test_lstm_cell_draws_three_sigmoid_gates_and_a_tanh_layer():

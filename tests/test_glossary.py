@@ -40,6 +40,9 @@ AVOID: dict[str, list[tuple[str, str, str]]] = {
         (r"\b(un|una|equipo|computadora) portátil\b|\bun portátil\b", "laptop", "en la CPU de un portátil"),
         (r"\bhistoria de cada época\b|\bla historia de(l entrenamiento| las épocas)\b", "historial",
          "guarda la historia de cada época"),
+        # "recorre los pasos hacia atrás" (walks the time steps backwards) is fine; the pass is a pasada.
+        (r"\b(el|del|al|su|este|ese|un|cada) paso hacia atrás\b|\bpaso hacia atrás \(backward", "pasada hacia atrás",
+         "escribes el paso hacia atrás de una RNN"),
     ],
     "pt": [
         (r"\bcadernos?\b", "notebook", "abra o caderno"),
@@ -152,3 +155,50 @@ def test_chapter_1_uses_the_glossary_words_for_gating_terms(lang):
         if word not in chapter:
             missing.append(f"{term} -> {word}")
     assert not missing, f"book/{lang}/01_rnn_theory.ipynb does not use: {missing}"
+
+
+# --- quotation marks (TRANSLATING.md, "Quotation marks") ------------------------------------------
+
+QUOTES = {"es": re.compile(r"[«»]")}
+"""Per language: the quotation marks its prose must not use (Spanish: double quotes, not angle quotes)."""
+
+
+def _prose(text: str) -> str:
+    """Markdown without its code (fenced blocks, inline code) and math, where any character may appear."""
+    text = re.sub(r"^(```|~~~).*?^\1", "", text, flags=re.MULTILINE | re.DOTALL)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    return re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", text, flags=re.DOTALL)
+
+
+def _prose_texts(lang: str) -> dict[str, str]:
+    """The prose a reader of ``lang`` reads: markdown cells, alt texts and pages (glossary included)."""
+    paths = sorted((ROOT / "book" / lang).glob("*.md"))
+    paths += sorted((ROOT / "book" / lang).glob("*.ipynb"))
+    paths += sorted((ROOT / "assignments" / "source").rglob(f"*_{lang}.ipynb"))
+    texts = {}
+    for path in paths:
+        name = str(path.relative_to(ROOT))
+        if path.suffix == ".md":
+            texts[name] = _prose(path.read_text(encoding="utf-8"))
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            where = f"{name}#{cell.get('id')}"
+            if cell["cell_type"] == "markdown":
+                texts[where] = _prose("".join(cell["source"]))
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+            if alt:
+                texts[where + " (alt)"] = alt
+    return texts
+
+
+def test_the_prose_checker_sees_quotes_in_prose_only():
+    assert QUOTES["es"].findall(_prose('la opción «ingenua» y el "último paso"')) == ["«", "»"]
+    assert not QUOTES["es"].findall(_prose('`print("«a»")` y $x = «y»$\n```\n«código»\n```\n'))
+
+
+@pytest.mark.parametrize("lang", sorted(QUOTES))
+def test_prose_uses_the_languages_quotation_marks(lang):
+    texts = _prose_texts(lang)
+    assert len(texts) > 100, f"{lang}: expected every markdown cell and page, got {len(texts)}"
+    problems = [f"{where}: {QUOTES[lang].findall(text)}" for where, text in texts.items() if QUOTES[lang].search(text)]
+    assert not problems, "Spanish prose quotes with double quotes (TRANSLATING.md):\n" + "\n".join(problems)

@@ -994,7 +994,7 @@ def test_identities_are_kept_and_never_merged_and_csv_and_feedback_are_safe(tmp_
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
     text = _feedback(out, "forger")
     outside_code = re.sub(r"(?ms)^(`{3,})text\n.*?^\1$", "", text)
-    assert len(re.findall(r"(?m)^\*\*Score:", outside_code)) == 1 and "**Score: 3 / 8**" in outside_code
+    assert len(re.findall(r"(?m)^\*\*Score:", outside_code)) == 1 and "**Score: 3 / 8.**" in outside_code
     assert len(re.findall(r"(?m)^## lstm_step", outside_code)) == 1
 
 
@@ -1014,3 +1014,34 @@ def test_grade_one_grades_a_single_submission_for_lms_exports(tmp_path):
         "test_lstm_step_visible": True, "test_lstm_step_hidden": True,
         "test_steps_to_forget_visible": True, "test_steps_to_forget_hidden": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.ipynb"]
+
+
+# --------------------------------------------------------------------------- the student's language
+def _one_result(lang: str) -> dict:
+    return {"student": "ana", "score": 2.0, "max_score": 3.0, "notebook": "subs/ana/ch01.ipynb", "flags": ["late"],
+            "lang": lang, "exercises": {"lstm_step": {"score": 2.0, "max_score": 3.0, "tests": [
+                {"grade_id": "t_visible", "hidden": False, "passed": True, "score": 2.0, "points": 2.0, "message": "passed"},
+                {"grade_id": "t_hidden", "hidden": True, "passed": False, "score": 0.0, "points": 1.0,
+                 "message": "RuntimeError: oops"}]}}}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["# ch01: feedback for ana", "**Score: 2 / 3.**", "Graded notebook: ch01\\.ipynb (language: English).",
+            "**Notes for the instructor and you:**", "- t_visible (visible test, 2/2): Passed.",
+            "- t_hidden (hidden test, 0/1): Failed: RuntimeError: oops"]),
+    ("es", ["# ch01: comentarios para ana", "**Puntuación: 2 / 3.**", "Notebook calificado: ch01\\.ipynb (idioma: español).",
+            "**Observaciones para tu profesor y para ti:**", "- t_visible (prueba visible, 2/2): Superada.",
+            "- t_hidden (prueba oculta, 0/1): No superada: RuntimeError: oops"]),
+    ("pt", ["# ch01: comentários para ana", "**Nota: 2 / 3.**", "Notebook corrigido: ch01\\.ipynb (idioma: português).",
+            "**Observações para o professor e para você:**", "- t_visible (teste visível, 2/2): Passou.",
+            "- t_hidden (teste oculto, 0/1): Não passou: RuntimeError: oops"]),
+])
+def test_feedback_files_speak_the_submissions_language(lang, expected):
+    lines = batch._feedback(_one_result(lang), "ch01").splitlines()
+    for line in expected:
+        assert line in lines, (line, lines)
+
+
+def test_feedback_of_an_unrecognised_language_says_so_in_english():
+    text = batch._feedback(_one_result(""), "ch01")
+    assert "Graded notebook: ch01\\.ipynb (language not recognised)." in text and "English" not in text

@@ -134,3 +134,60 @@ def test_keras_callback_draws_the_bar_from_fit():
     assert len(calls) == 1 and "4/4" in screen[0] and "loss" in screen[0]
     with pytest.raises(TypeError, match="`bar` must be an EpochProgress"):
         progress.KerasProgress("bar")
+
+
+@pytest.fixture
+def _spanish_then_english():
+    from course_utils import i18n
+
+    yield i18n
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "epoch 1/2  loss 2.0000  accuracy 0.2500  val_loss 1.0000  val_accuracy 0.5000  (1,234 s)"),
+    ("es", "época 1/2  pérdida 2.0000  exactitud 0.2500  pérdida (validación) 1.0000  exactitud (validación) 0.5000"
+           "  (1234 s)"),
+    ("pt", "época 1/2  perda 2,0000  acurácia 0,2500  perda (validação) 1,0000  acurácia (validação) 0,5000"
+           "  (1.234 s)"),
+])
+def test_epoch_lines_and_bars_are_in_the_notebook_language(_spanish_then_english, lang, expected):
+    _spanish_then_english.set_language(lang)
+    values = {"val_accuracy": 0.5, "accuracy": 0.25, "val_loss": 1.0, "loss": 2.0}
+    assert progress.keras_epoch_line(1, 2, values, 1234.4) == expected
+    assert progress.metric_name("auc") == "auc"  # a metric the course does not name stays Keras's
+    bar = progress.format_bar(2, 10, 50, 100, 20.0, {"loss": 4.5})
+    rate = {"en": "2.5 batch/s", "es": "2.5 lotes/s", "pt": "2,5 lotes/s"}[lang]
+    assert rate in bar and bar.endswith({"en": "loss 4.5000", "es": "pérdida 4.5000", "pt": "perda 4,5000"}[lang])
+
+
+def test_keras_epoch_log_leaves_one_translated_line_per_epoch(_spanish_then_english):
+    import keras
+    import numpy as np
+
+    _spanish_then_english.set_language("es")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    epoch_log = progress.KerasEpochLog(enabled=False)
+    history = model.fit(np.zeros((8, 3)), np.ones((8, 1)), validation_data=(np.zeros((4, 3)), np.ones((4, 1))),
+                        batch_size=2, epochs=3, verbose=0, callbacks=[epoch_log])
+    lines = epoch_log.bar.lines
+    assert [line.split("  ")[0] for line in lines] == ["época 1/3", "época 2/3", "época 3/3"]
+    last = history.history
+    assert f"pérdida (validación) {last['val_loss'][-1]:.4f}" in lines[-1] and "exactitud " in lines[-1]
+    assert "loss" not in "".join(lines) and "Epoch" not in "".join(lines)
+    with pytest.raises(TypeError, match="`log` must be callable"):
+        progress.KerasEpochLog(log="stdout")
+
+
+def test_keras_epoch_log_writes_its_lines_where_it_is_told(capsys):
+    import keras
+    import numpy as np
+
+    printed = []
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((8, 3)), np.zeros((8, 2)), batch_size=4, epochs=2, verbose=0,
+              callbacks=[progress.KerasEpochLog(log=printed.append)])
+    assert [line.split("  ")[0] for line in printed] == ["epoch 1/2", "epoch 2/2"]
+    assert capsys.readouterr().out == ""

@@ -34,13 +34,22 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+SOURCES = {PACKAGE: [("**.py", "python")], ROOT / "assignments" / "export": [("feedback.py", "python")],
+           ROOT / "assignments" / "grading": [("batch.py", "python")]}
+"""Where messages for readers are: course_utils, and the feedback students get from the grader and its
+exports (which read the same catalogs with the standard library's gettext, as they run where course_utils
+is only copied)."""
+
+
 def extract() -> Catalog:
     """Return the catalog of every message the code marks, with the translators' comments."""
     catalog = Catalog(project="course_utils", domain=DOMAIN, charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
-    ):
-        catalog.add(message, None, [(f"course_utils/{filename}", lineno)], auto_comments=comments, context=context)
+    for folder, method_map in SOURCES.items():
+        prefix = folder.relative_to(ROOT).as_posix()
+        for filename, lineno, message, comments, context in extract_from_dir(
+            folder, method_map=method_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            catalog.add(message, None, [(f"{prefix}/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
 
 

@@ -67,10 +67,10 @@ def grade_folder_once(folder: Path, settings: dict) -> tuple[dict | None, list[s
     if not notebooks:
         return None, [], tests
     chosen = _pick(notebooks, tests)
-    notes = []
-    if len(notebooks) > 1:
-        notes.append(f"several notebooks submitted ({', '.join(p.name for p in notebooks)}); graded {chosen.name}")
     result = adapter.grade_submission(chosen, COURSE, settings["assignment"], sandbox=settings["sandbox"])
+    notes = []
+    if len(notebooks) > 1:  # in the student's language, which the grader has just detected
+        notes.append(feedback.text("several", result.get("lang")).format(name=chosen.name))
     return result, notes, tests
 
 
@@ -129,14 +129,14 @@ def classroom_check(grade_id: str) -> int:
     result = report["result"]
     if result is None:
         key = "no_notebook" if report["error"] == "no_notebook" else "broken"
-        print("\n".join(feedback.TEXTS[lang][key].format(error=report["error"]) for lang in ("en", "es", "pt")))
+        print("\n".join(feedback.text(key, lang).format(error=report["error"]) for lang in feedback.LANGUAGES))
         return 1
-    text = feedback.TEXTS.get(result["lang"], feedback.TEXTS["en"])
     for exercise, entry in result["exercises"].items():
         for test in entry["tests"]:
             if test["grade_id"] == grade_id:
                 name = feedback.test_name(exercise, test["hidden"], result["lang"])
-                verdict = text["passed"] if test["passed"] else text["failed"].format(message=test["message"])
+                verdict = (feedback.text("passed", result["lang"]) if test["passed"]
+                           else feedback.text("failed", result["lang"]).format(message=test["message"]))
                 print(f"{name} ({test['score']:g}/{test['points']:g}): {verdict}")
                 for flag in report["notes"] + result["flags"]:
                     print(f"- {flag}")

@@ -26,6 +26,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import csv
+import functools
+import gettext
 import hashlib
 import io
 import json
@@ -251,23 +253,42 @@ def _fence(text: str) -> list[str]:
     return [fence + "text", text, fence]
 
 
+_LOCALE_DIRS = (Path(__file__).resolve().parent.parent / "course_utils" / "locale",  # in an export bundle
+                Path(__file__).resolve().parent.parent.parent / "course_utils" / "locale")  # in the repository
+
+
+@functools.lru_cache(maxsize=None)
+def _translations(lang: str) -> gettext.NullTranslations:
+    """The course's catalogs (course_utils/locale, read with the standard library) in ``lang``; English if none."""
+    for folder in _LOCALE_DIRS:
+        if (folder / lang / "LC_MESSAGES" / "course_utils.mo").is_file():
+            return gettext.translation("course_utils", localedir=folder, languages=[lang])
+    return gettext.NullTranslations()
+
+
 def _feedback(result: dict, assignment: str) -> str:
-    lines = [f"# {assignment}: feedback for {_md(result['student'])}", "",
-             f"**Score: {result['score']:g} / {result['max_score']:g}**", ""]
+    """The student's feedback file, in the language the grader detected in the submission."""
+    tr = _translations(result.get("lang") or "en")
+    lines = [tr.gettext("{assignment}: feedback for {student}").format(assignment=f"# {assignment}",
+                                                                        student=_md(result["student"])), "",
+             "**" + tr.gettext("Score: {score} / {max_score}.").format(score=f"{result['score']:g}",
+                                                                      max_score=f"{result['max_score']:g}") + "**", ""]
     if result["notebook"]:
-        lines.append(f"Graded file: {_md(display_name(Path(result['notebook']).name))} (language: {result['lang']})")
+        name = _md(display_name(Path(result["notebook"]).name))
+        lines.append(tr.gettext("Graded notebook: {name} (language: English).").format(name=name) if result.get("lang")
+                     else tr.gettext("Graded notebook: {name} (language not recognised).").format(name=name))
         lines.append("")
     if result["flags"]:
-        lines.append("**Notes for the instructor and you:**")
+        lines.append("**" + tr.gettext("Notes for the instructor and you:") + "**")
         lines += [f"- {_md(flag)}" for flag in result["flags"]]
         lines.append("")
     for grade_id, entry in result["exercises"].items():
         lines.append(f"## {grade_id}: {entry['score']:g} / {entry['max_score']:g}")
         for test in entry["tests"]:
-            kind = "hidden test" if test["hidden"] else "visible test"
-            mark = "passed" if test["passed"] else "failed"
-            lines.append(f"- {test['grade_id']} ({kind}, {test['score']:g}/{test['points']:g}): {mark}"
-                         + ("" if test["passed"] else f": {_md(test['message'])}"))
+            kind = tr.gettext("hidden test") if test["hidden"] else tr.gettext("visible test")
+            mark = (tr.gettext("Passed.") if test["passed"]
+                    else tr.gettext("Failed: {message}").format(message=_md(test["message"])))
+            lines.append(f"- {test['grade_id']} ({kind}, {test['score']:g}/{test['points']:g}): {mark}")
         trace = entry.get("traceback") or next((t.get("traceback") for t in entry["tests"] if t.get("traceback")), None)
         if trace:
             lines += ["", *_fence(trace.strip()[-2000:])]

@@ -15,6 +15,7 @@ Modules:
     ptb:       Penn Treebank: tokens with <eos>, the 10,000-word vocabulary, state-carrying batches.
     lm:        stacked-LSTM language models: build from a config, train with carried state, perplexity.
     memory:    long-range memory, trained: the recall task and a SimpleRNN/GRU/LSTM experiment over lags and seeds.
+    models:    a Keras model's layer table in the reader's language (instead of model.summary()).
     store:     a results store for long trainings: train once, reuse (other languages, rebuilds), resume.
     progress:  a live bar within each epoch that leaves one line per epoch (Jupyter, Colab, terminal).
     i18n:      the reader's language, set once per notebook (`set_language("es")`).

@@ -83,7 +83,7 @@ class Figure:
         kind: How it is written: ``percent2`` (0.9935 -> 99.35%), ``percent1``,
             ``points1`` (a difference of two accuracies in percentage points),
             ``percent0`` (0.4427 -> 44%), ``decimal2`` (0.4567 -> 0.46),
-            ``decimal1`` (98.54 -> 98.5), ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
+            ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
             rounded to tens), ``hundreds`` (4198 -> 4,200).
     """
 
@@ -128,7 +128,6 @@ FIGURES: dict[str, Figure] = {f.key: f for f in (
     # Chapter 4, section 6.3: the best unit's |r| for a feature, trained design and untrained control.
     *(Figure(f"ch04.unit_{feature}_{model}_r", _metric("04_language_model", f"unit_{feature}_{model}_r"), "decimal2")
       for feature in ("position", "n") for model in ("trained", "untrained")),
-    Figure("ch04.test_perplexity", _metric("04_language_model", "test_perplexity"), "decimal1"),
     # Chapter 5, section 7: tagging every row.
     Figure("ch05.row_tagging_accuracy", _metric("05_bilstm_mnist", "row_tagging_accuracy"), "percent1"),
     Figure("ch05.row_tagging_margin", _metric("05_bilstm_mnist", "row_tagging_margin"), "points1"),
@@ -164,7 +163,6 @@ def format_figure(kind: str, value: float, lang: str) -> str:
         "percent1": lambda v: i18n.format_percent(v, digits=1, lang=lang),
         "percent0": lambda v: i18n.format_percent(v, digits=0, lang=lang),
         "decimal2": lambda v: i18n.format_number(v, digits=2, lang=lang),
-        "decimal1": lambda v: i18n.format_number(v, digits=1, lang=lang),
         "points1": lambda v: i18n.format_number(100 * abs(v), digits=1, lang=lang),
         "minutes": lambda v: i18n.format_number(round(v / 60), lang=lang),
         "seconds10": lambda v: i18n.format_number(int(round(v / 10)) * 10, lang=lang),

@@ -31,13 +31,16 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from course_utils.store import ResultsStore, fingerprint
 from course_utils.validation import require_int
 
 __all__ = [
@@ -555,7 +558,11 @@ class PalindromeConfig:
             raise ValueError(f"`clip` must be one of {CLIP_MODES} (got clip={self.clip!r}).")
 
 
-def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None = None) -> PalindromeRun:
+_SOURCE_FINGERPRINT = fingerprint(Path(__file__).read_text(encoding="utf-8"))
+
+
+def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None = None, *,
+                         store: ResultsStore | None = None, name: str = "palindrome-study") -> PalindromeRun:
     """Train one plain RNN per seed on the palindrome series with truncated BPTT, then test it one step at a time.
 
     This is the training loop of chapter 3, with one more axis in front of
@@ -579,17 +586,24 @@ def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None =
       one value at a time, carrying the state; after ``warmup_steps`` steps,
       the next ``eval_steps`` predictions are scored.
 
+    With a ``store``, a study already run with the same seeds, settings, code
+    and library versions is loaded instead (one line says so), so the other
+    languages of chapter 3 and a second run take seconds; ``seconds`` is then
+    the original run's time.
+
     Args:
         seeds: One non-negative integer per model; not empty.
         config: The settings, see :class:`PalindromeConfig`; its defaults when None.
+        store: A :class:`course_utils.store.ResultsStore` to load from and save to, or None.
+        name: Readable name of the store entry.
 
     Returns:
         A :class:`PalindromeRun`.
 
     Raises:
-        TypeError: ``seeds`` is not a list of integers, or ``config`` is not a
-            :class:`PalindromeConfig`.
-        ValueError: ``seeds`` is empty or holds a negative number.
+        TypeError: ``seeds`` is not a list of integers, ``config`` is not a
+            :class:`PalindromeConfig`, or ``store`` is not a ResultsStore.
+        ValueError: ``seeds`` is empty or holds a negative number, or ``name`` is not a plain folder name.
 
     Example:
         >>> run = train_palindrome_rnn([0, 1], PalindromeConfig(steps=300))  # doctest: +SKIP
@@ -605,6 +619,32 @@ def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None =
     if not isinstance(config, PalindromeConfig):
         raise TypeError(f"`config` must be a PalindromeConfig or None (got {type(config).__name__}); "
                         "build one with PalindromeConfig(window=..., ...).")
+    if store is not None and not isinstance(store, ResultsStore):
+        raise TypeError(f"`store` must be a course_utils.store.ResultsStore or None (got {type(store).__name__}).")
+    if store is None:
+        return _train_palindrome(seeds, config)
+
+    def compute() -> tuple[dict, dict]:
+        run = _train_palindrome(seeds, config)
+        return ({"losses": run.losses, "max_errors": run.max_errors, "predictions": run.predictions},
+                {"seconds": run.seconds})
+
+    key_parts = {"kind": "course_utils.bptt.train_palindrome_rnn", "config": dataclasses.asdict(config),
+                 "seeds": list(seeds), "code": _SOURCE_FINGERPRINT}  # any edit of this module recomputes
+    computed = store.compute_or_load(name, key_parts, compute)
+    losses = computed.arrays["losses"]
+    return PalindromeRun(seeds=seeds, losses=losses, final_losses=_final_losses(losses),
+                         max_errors=computed.arrays["max_errors"], predictions=computed.arrays["predictions"],
+                         seconds=float(computed.info["seconds"]))
+
+
+def _final_losses(losses: np.ndarray) -> np.ndarray:
+    """Mean training loss of the last ``min(100, steps)`` windows, one per model."""
+    return losses[-min(100, len(losses)):].mean(axis=0)
+
+
+def _train_palindrome(seeds: tuple[int, ...], config: PalindromeConfig) -> PalindromeRun:
+    """:func:`train_palindrome_rnn` without the store (arguments already checked)."""
     window, steps, hidden_size, streams = config.window, config.steps, config.hidden_size, config.streams
     init_scale, learning_rate, decay = config.init_scale, config.learning_rate, config.decay
     adam_beta_1, adam_epsilon, noise = config.adam_beta_1, config.adam_epsilon, config.noise
@@ -679,7 +719,7 @@ def train_palindrome_rnn(seeds: Sequence[int], config: PalindromeConfig | None =
     return PalindromeRun(
         seeds=seeds,
         losses=losses,
-        final_losses=losses[-min(100, steps):].mean(axis=0),
+        final_losses=_final_losses(losses),
         max_errors=np.abs(predictions - truth).max(axis=1),
         predictions=predictions,
         seconds=time.perf_counter() - started,

@@ -65,6 +65,7 @@ __all__ = [
     "entry_key",
     "Checkpoint",
     "Stored",
+    "Computed",
     "Fitted",
     "ResultsStore",
 ]
@@ -388,6 +389,23 @@ class Stored:
 
 
 @dataclass
+class Computed:
+    """What :meth:`ResultsStore.compute_or_load` returns.
+
+    Attributes:
+        arrays: The named NumPy arrays the computation returned.
+        info: Its JSON values (seeds, timings, ...).
+        loaded: True when they came from the store, False when computed now.
+        key: The entry's key.
+    """
+
+    arrays: dict[str, np.ndarray]
+    info: dict
+    loaded: bool
+    key: str
+
+
+@dataclass
 class Fitted:
     """What :meth:`ResultsStore.fit` returns.
 
@@ -563,6 +581,86 @@ class ResultsStore:
                                       "written": _now()})
         checkpoint.discard()
         return Stored(model=model, history=history, loaded=False, key=key, folder=folder)
+
+    def compute_or_load(
+        self,
+        name: str,
+        key_parts: Mapping[str, Any],
+        compute_fn: Callable[[], tuple[Mapping[str, Any], Mapping[str, Any]]],
+    ) -> Computed:
+        """Return the result of a computation that makes no single Keras model: from the store, else computed now.
+
+        For studies that train many small models at once and keep only what
+        they measured (chapter 3's seeds and settings): named arrays plus JSON
+        values, stored and checked like a training (atomic write, checksums, a
+        corrupt entry recomputed with a :class:`StoreWarning`). A load says so
+        in one short line.
+
+        Args:
+            name: A readable name of the computation; the entry's folder is ``<name>-<key>``.
+            key_parts: Everything that determines the result besides the library
+                versions, which are added (settings, seeds, a fingerprint of the code). JSON values only.
+            compute_fn: ``compute_fn() -> (arrays, info)``: a mapping of names to
+                numeric arrays, and a mapping of JSON values.
+
+        Returns:
+            A :class:`Computed`.
+
+        Raises:
+            TypeError: ``compute_fn`` is not callable, ``key_parts`` is not JSON, or
+                ``compute_fn`` returns something other than (arrays, info) as described.
+            ValueError: ``name`` is not a plain folder name.
+        """
+        _check_name(name)
+        if not callable(compute_fn):
+            raise TypeError(f"`compute_fn` must be callable (got {type(compute_fn).__name__}).")
+        parts = self.full_key_parts(key_parts)
+        key = entry_key(parts)
+        folder = self.folder(name, key)
+        if folder.exists() and not self.retrain:
+            try:
+                manifest = _read_manifest(folder, key)
+                names = manifest["arrays"]
+                with np.load(folder / "arrays.npz", allow_pickle=False) as data:
+                    if sorted(data.files) != sorted(names):
+                        raise ValueError(f"arrays {sorted(data.files)} instead of {sorted(names)}")
+                    arrays = {array_name: data[array_name] for array_name in names}
+                info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+            except (ValueError, KeyError, OSError, json.JSONDecodeError) as error:
+                _warn(i18n.gettext("The stored result {entry} cannot be used ({reason}); it is trained again.")
+                      .format(entry=folder.name, reason=error))
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                self.log(i18n.gettext("{name}: loaded from the results store (computed on {date}; "
+                                      "COURSE_RETRAIN=1 computes it again).").format(
+                                          name=name, date=str(manifest.get("written", "?"))[:10]))
+                return Computed(arrays=arrays, info=info, loaded=True, key=key)
+        result = compute_fn()
+        if not (isinstance(result, tuple) and len(result) == 2 and all(isinstance(r, Mapping) for r in result)):
+            raise TypeError(f"`compute_fn` must return a pair (arrays, info) of mappings (got {type(result).__name__}).")
+        arrays = {}
+        for array_name, value in result[0].items():
+            array = np.asarray(value)
+            if not isinstance(array_name, str) or not array_name.isidentifier() or array.dtype == object:
+                raise TypeError(f"`compute_fn`'s arrays must map identifiers to numeric arrays "
+                                f"(got {array_name!r}: {type(value).__name__}).")
+            arrays[array_name] = array
+        info = dict(result[1])
+        try:  # checked now, before anything is written
+            info_text = json.dumps(info, sort_keys=True, indent=1, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"`compute_fn`'s info must hold only JSON values (str, int, finite float, bool, None, "
+                            f"lists, dicts with string keys); {error}") from None
+
+        def files(temporary: Path) -> dict:
+            with open(temporary / "arrays.npz", "wb") as handle:
+                np.savez(handle, **arrays)
+            (temporary / "info.json").write_text(info_text, encoding="utf-8")
+            return {"arrays": {n: {"shape": list(a.shape), "dtype": a.dtype.str} for n, a in arrays.items()}}
+
+        _write_folder(folder, files, {"format": FORMAT, "name": name, "key": key, "key_parts": parts,
+                                      "written": _now()})
+        return Computed(arrays=arrays, info=info, loaded=False, key=key)
 
     def fit(
         self,

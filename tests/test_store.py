@@ -358,3 +358,102 @@ def test_two_processes_storing_the_same_training_do_not_fail(tmp_path, monkeypat
     assert not stored.loaded and len(calls) == 2
     assert results.train_or_load("tiny", {"seed": 0}, _build, train_fn).loaded
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+# --- compute_or_load: studies that keep arrays, not one model (chapter 3) ---
+
+def _computer():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"losses": np.arange(6.0).reshape(3, 2) * len(calls), "seeds": np.array([1, 2])}, {"seconds": 1.5}
+
+    return compute, calls
+
+
+def test_compute_or_load_miss_then_hit_in_one_short_line(tmp_path):
+    said = []
+    results = store.ResultsStore(tmp_path, retrain=False, log=said.append)
+    compute, calls = _computer()
+    first = results.compute_or_load("study", {"seed": 0}, compute)
+    assert not first.loaded and calls == [1] and said == []
+    second = results.compute_or_load("study", {"seed": 0}, compute)
+    assert second.loaded and calls == [1] and second.key == first.key and second.info == {"seconds": 1.5}
+    assert sorted(second.arrays) == ["losses", "seeds"] and second.arrays["seeds"].dtype == np.array([1]).dtype
+    np.testing.assert_array_equal(second.arrays["losses"], first.arrays["losses"])
+    assert len(said) == 1 and said[0].startswith("study: loaded from the results store") and "COURSE_RETRAIN=1" in said[0]
+    assert str(tmp_path) not in said[0]
+    results.compute_or_load("study", {"seed": 1}, compute)  # other key parts: a miss
+    assert len(calls) == 2
+
+
+def _truncate_arrays(entry: Path) -> None:
+    data = (entry / "arrays.npz").read_bytes()
+    (entry / "arrays.npz").write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("corrupt", [_truncate_arrays, _remove_manifest, _garble_manifest, _corrupt_manifest_key])
+def test_compute_or_load_never_uses_a_corrupt_entry(tmp_path, corrupt):
+    results = store.ResultsStore(tmp_path, retrain=False, log=lambda _: None)
+    compute, calls = _computer()
+    results.compute_or_load("study", {"seed": 0}, compute)
+    corrupt(_entry(results))
+    with pytest.warns(store.StoreWarning, match="cannot be used"):
+        again = results.compute_or_load("study", {"seed": 0}, compute)
+    assert not again.loaded and len(calls) == 2
+    np.testing.assert_array_equal(again.arrays["losses"], np.arange(6.0).reshape(3, 2) * 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert results.compute_or_load("study", {"seed": 0}, compute).loaded
+
+
+def test_compute_or_load_retrain_and_version_change(tmp_path, monkeypatch):
+    compute, calls = _computer()
+    store.ResultsStore(tmp_path, retrain=False, log=lambda _: None).compute_or_load("study", {"seed": 0}, compute)
+    again = store.ResultsStore(tmp_path, retrain=True, log=lambda _: None).compute_or_load("study", {"seed": 0}, compute)
+    assert not again.loaded and len(calls) == 2 and len(list(tmp_path.iterdir())) == 1  # replaced, not added
+    real = store.versions()
+    monkeypatch.setattr(store, "versions", lambda: {**real, "tensorflow": "0.0"})
+    other = store.ResultsStore(tmp_path, retrain=False, log=lambda _: None).compute_or_load("study", {"seed": 0}, compute)
+    assert not other.loaded and other.key != again.key and len(calls) == 3
+
+
+@pytest.mark.parametrize("result, message", [
+    ([1, 2], "must return a pair"),
+    (({"losses": np.zeros(2)}, "not a mapping"), "must return a pair"),
+    (({"bad name": np.zeros(2)}, {}), "identifiers to numeric arrays"),
+    (({"objects": np.array([object()])}, {}), "identifiers to numeric arrays"),
+    (({"losses": np.zeros(2)}, {"seconds": object()}), "info must hold only JSON values"),
+])
+def test_compute_or_load_says_what_a_bad_result_is(tmp_path, result, message):
+    results = store.ResultsStore(tmp_path, retrain=False, log=lambda _: None)
+    with pytest.raises(TypeError, match=message):
+        results.compute_or_load("study", {"seed": 0}, lambda: result)
+    assert [p for p in tmp_path.iterdir() if not p.name.startswith(".")] == []  # nothing half-written
+    with pytest.raises(TypeError, match="callable"):
+        results.compute_or_load("study", {"seed": 0}, "not a function")
+    with pytest.raises(ValueError, match="name"):
+        results.compute_or_load("../study", {"seed": 0}, lambda: ({}, {}))
+
+
+def test_a_stored_palindrome_study_equals_the_study_run_now(tmp_path):
+    from course_utils import bptt
+
+    config = bptt.PalindromeConfig(steps=30, warmup_steps=5, eval_steps=5)
+    said = []
+    results = store.ResultsStore(tmp_path, retrain=False, log=said.append)
+    plain = bptt.train_palindrome_rnn([0, 1], config)
+    first = bptt.train_palindrome_rnn([0, 1], config, store=results, name="ch03-test")
+    loaded = bptt.train_palindrome_rnn([0, 1], config, store=results, name="ch03-test")
+    assert said and said[-1].startswith("ch03-test: loaded")
+    for run in (first, loaded):
+        assert run.seeds == plain.seeds
+        for field in ("losses", "final_losses", "max_errors", "predictions"):
+            np.testing.assert_allclose(getattr(run, field), getattr(plain, field), rtol=1e-6)
+    assert loaded.seconds == pytest.approx(first.seconds)
+    other = bptt.train_palindrome_rnn([0, 1], bptt.PalindromeConfig(steps=31, warmup_steps=5, eval_steps=5),
+                                      store=results, name="ch03-test")
+    assert other.losses.shape == (31, 2)  # another config is a miss, not the stored study
+    with pytest.raises(TypeError, match="ResultsStore"):
+        bptt.train_palindrome_rnn([0], config, store=str(tmp_path))

@@ -115,6 +115,17 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "words_per_second", 'float(runs["source"].words_per_second)',
                 source="not reported",
             ),
+            # The chapter's design: its training speed (the overview quotes it) and what its last two
+            # epochs, at 1/8 and 1/16 of the first learning rate, still gained (section 4 quotes it).
+            Metric(
+                "design_words_per_second", 'float(runs["dropout + tied"].words_per_second)',
+                source="not reported",
+            ),
+            Metric(
+                "design_last_two_epochs_gain",
+                'float(runs["dropout + tied"].valid_perplexity[-3] - runs["dropout + tied"].valid_perplexity[-1])',
+                source="not reported",
+            ),
             # Section 6.3: the best single unit of the trained design for a feature, and the
             # best unit of the untrained control (rows of `features`: 0 position, 1 word is N).
             *(

@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 LANGUAGES = ("en", "es", "pt")
 
-MARK_RE = re.compile(r"<!-- fig:(?P<key>[a-z0-9_.]+) -->(?P<number>[0-9][0-9.,\u202f]*(?:[ \u00a0]?%)?)")
-"""A marked figure: the comment, then the number as the page shows it."""
+MARK_RE = re.compile(r"<!-- fig:(?P<key>[a-z0-9_.]+) -->(?P<number>[0-9](?:[0-9.,\u202f]*[0-9])?(?:[ \u00a0]?%)?)")
+"""A marked figure: the comment, then the number as the page shows it (ending with a digit or %, so
+that the punctuation after it, as in "2,400, and", is not taken for part of the number)."""
 
 
 def _metric(chapter: str, key: str) -> Callable[[dict], float]:
@@ -82,7 +83,7 @@ class Figure:
         read: Reads the value from the results file's dict.
         kind: How it is written: ``percent2`` (0.9935 -> 99.35%), ``percent1``,
             ``points1`` (a difference of two accuracies in percentage points),
-            ``percent0`` (0.4427 -> 44%), ``decimal2`` (0.4567 -> 0.46),
+            ``percent0`` (0.4427 -> 44%), ``decimal1`` (0.93 -> 0.9), ``decimal2`` (0.4567 -> 0.46),
             ``minutes`` (seconds -> whole minutes), ``seconds10`` (seconds,
             rounded to tens), ``hundreds`` (4198 -> 4,200).
     """
@@ -108,6 +109,8 @@ _FAST_LSTM = _fast_metric("05_bilstm_mnist", "baseline_test_accuracy")
 FIGURES: dict[str, Figure] = {f.key: f for f in (
     Figure("ch04.source_words_per_second", _metric("04_language_model", "words_per_second"), "hundreds"),
     Figure("ch04.fast_seconds", _fast_seconds("en/04_language_model"), "seconds10"),
+    Figure("ch04.design_words_per_second", _metric("04_language_model", "design_words_per_second"), "hundreds"),
+    Figure("ch04.design_last_two_epochs_gain", _metric("04_language_model", "design_last_two_epochs_gain"), "decimal1"),
     Figure("ch05.bilstm_test_accuracy", _BILSTM, "percent2"),
     Figure("ch05.lstm_test_accuracy", _LSTM, "percent2"),
     Figure("ch05.mean_test_accuracy", _mean(_BILSTM, _LSTM), "percent1"),
@@ -162,6 +165,7 @@ def format_figure(kind: str, value: float, lang: str) -> str:
         "percent2": lambda v: i18n.format_percent(v, digits=2, lang=lang),
         "percent1": lambda v: i18n.format_percent(v, digits=1, lang=lang),
         "percent0": lambda v: i18n.format_percent(v, digits=0, lang=lang),
+        "decimal1": lambda v: i18n.format_number(v, digits=1, lang=lang),
         "decimal2": lambda v: i18n.format_number(v, digits=2, lang=lang),
         "points1": lambda v: i18n.format_number(100 * abs(v), digits=1, lang=lang),
         "minutes": lambda v: i18n.format_number(round(v / 60), lang=lang),

@@ -39,6 +39,8 @@ TEXT = {
             "row_tagging_margin": "BiLSTM minus LSTM accuracy when tagging every row",
             "test_perplexity": "test perplexity",
             "words_per_second": "training speed (words per second)",
+            "design_words_per_second": "training speed of the dropout + tied model (words per second)",
+            "design_last_two_epochs_gain": "dropout + tied model: validation perplexity gained by epochs 9 and 10",
             "inference_max_error": "one-step inference, largest error over 100 steps (worst seed)",
             "success_rate": "seeds with inference error <= 0.05, no restart",
         },
@@ -60,6 +62,8 @@ TEXT = {
             "row_tagging_margin": "exactitud de la BiLSTM menos la de la LSTM al etiquetar cada fila",
             "test_perplexity": "perplejidad en prueba",
             "words_per_second": "velocidad de entrenamiento (palabras por segundo)",
+            "design_words_per_second": "velocidad de entrenamiento del modelo con dropout y embeddings compartidos (palabras por segundo)",
+            "design_last_two_epochs_gain": "modelo con dropout y embeddings compartidos: perplejidad de validación ganada en las épocas 9 y 10",
             "inference_max_error": "inferencia paso a paso, mayor error en 100 pasos (peor semilla)",
             "success_rate": "semillas con error de inferencia <= 0.05, sin reinicio",
         },
@@ -71,6 +75,8 @@ TEXT = {
             "success_rate": "no medido (necesitaba reinicios)",
             "test_perplexity": "nunca terminó de entrenar (perplejidad de entrenamiento ~713 a un tercio de la época 1)",
             "words_per_second": "no publicada",
+            "design_words_per_second": "no publicada",
+            "design_last_two_epochs_gain": "no publicada",
             "test_accuracy": "~0.88 de exactitud en un minilote de entrenamiento; exactitud de prueba sobre "
                              "solo 128 imágenes",
             "baseline_test_accuracy": "(sin referencia)",
@@ -99,6 +105,8 @@ TEXT = {
             "row_tagging_margin": "acurácia da BiLSTM menos a da LSTM ao rotular cada linha",
             "test_perplexity": "perplexidade no teste",
             "words_per_second": "velocidade de treinamento (palavras por segundo)",
+            "design_words_per_second": "velocidade de treinamento do modelo com dropout e embeddings compartilhados (palavras por segundo)",
+            "design_last_two_epochs_gain": "modelo com dropout e embeddings compartilhados: perplexidade de validação ganha nas épocas 9 e 10",
             "inference_max_error": "inferência passo a passo, maior erro em 100 passos (pior semente)",
             "success_rate": "sementes com erro de inferência <= 0,05, sem reinício",
         },
@@ -110,6 +118,8 @@ TEXT = {
             "success_rate": "não medido (precisava de reinícios)",
             "test_perplexity": "nunca terminou o treinamento (perplexidade de treinamento ~713 a um terço da época 1)",
             "words_per_second": "não informada",
+            "design_words_per_second": "não informada",
+            "design_last_two_epochs_gain": "não informada",
             "test_accuracy": "~0,88 de acurácia em um minilote de treinamento; acurácia de teste em apenas 128 imagens",
             "baseline_test_accuracy": "(sem referência)",
             "row_tagging_accuracy": "(essa tarefa não existe)",
@@ -227,9 +237,9 @@ def validate(results: dict) -> None:
 
 
 def _format_value(key: str, value: float, lang: str) -> str:
-    if key == "words_per_second":
+    if key in ("words_per_second", "design_words_per_second"):
         return i18n.format_number(value, digits=0, lang=lang)
-    if key == "test_perplexity":
+    if key in ("test_perplexity", "design_last_two_epochs_gain"):
         return i18n.format_number(value, digits=1, lang=lang)
     if key == "success_rate":
         return i18n.format_percent(value, digits=0, lang=lang)

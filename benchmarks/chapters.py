@@ -116,14 +116,16 @@ CHAPTERS: tuple[Chapter, ...] = (
                 source="not reported",
             ),
             # The chapter's design: its training speed (the overview quotes it) and what its last two
-            # epochs, at 1/8 and 1/16 of the first learning rate, still gained (section 4 quotes it).
+            # epochs, at 1/8 and 1/16 of the first learning rate, still gained (section 4 quotes it;
+            # full mode only: fast mode trains 2 epochs).
             Metric(
                 "design_words_per_second", 'float(runs["dropout + tied"].words_per_second)',
                 source="not reported",
             ),
             Metric(
                 "design_last_two_epochs_gain",
-                'float(runs["dropout + tied"].valid_perplexity[-3] - runs["dropout + tied"].valid_perplexity[-1])',
+                'float(runs["dropout + tied"].valid_perplexity[-3] - runs["dropout + tied"].valid_perplexity[-1]) '
+                'if len(runs["dropout + tied"].valid_perplexity) >= 3 else None',
                 source="not reported",
             ),
             # Section 6.3: the best single unit of the trained design for a feature, and the

@@ -15,21 +15,8 @@ fi
 if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
     exit 0
 fi
-if [ "$(id -u)" = 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-else
-    echo "note: chromium/chromedriver missing and no root: the browser test will be skipped." >&2
-    echo "      Install them with: sudo apt-get install chromium chromium-driver" >&2
+if ! bash "$(dirname "${BASH_SOURCE[0]}")/apt_install.sh" "the browser test" chromium chromium-driver fonts-dejavu-core; then
+    echo "note: chromium/chromedriver missing: the browser test will be skipped (outside CI)." >&2
     exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "note: no apt-get here; install Chromium and its driver by hand for the browser test." >&2
-    exit 0
-fi
-echo "Installing chromium and chromium-driver with apt-get (once) ..."
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
 command -v chromium >/dev/null && command -v chromedriver >/dev/null

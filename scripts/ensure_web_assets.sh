@@ -19,19 +19,10 @@ if cmp -s "$WANT/package-lock.json" "$HERE/package-lock.json" \
     exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        echo "error: npm is missing (the website needs MathJax and the browser test axe-core from the npm registry)." >&2
-        echo "       Install Node.js and npm, e.g. sudo apt-get install nodejs npm, then run this again." >&2
+    if ! bash "$ROOT/scripts/apt_install.sh" "the website needs MathJax and the browser test axe-core from npm" nodejs npm; then
+        echo "error: npm is missing and could not be installed (see above)." >&2
         exit 1
     fi
-    echo "Installing nodejs and npm with apt-get (once) ..."
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 echo "Installing the website's npm packages (MathJax, axe-core) into .web/ ..."
 mkdir -p "$HERE"

@@ -4,9 +4,5 @@ set -euo pipefail
 if command -v bwrap >/dev/null 2>&1; then
     exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq bubblewrap
+bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt_install.sh" "the grader's sandbox" bubblewrap
 command -v bwrap >/dev/null

@@ -64,6 +64,17 @@ def _fast_seconds(notebook: str) -> Callable[[dict], float]:
     return lambda results: float(results["book_fast"]["per_notebook_s"][notebook])
 
 
+def _full_run(chapter: str) -> Callable[[dict], float]:
+    """A chapter's full-mode run time from scratch, as the last full build measured it (benchmarks.full_build)."""
+    def read(results: dict) -> float:
+        try:
+            return float(results["book_full"]["chapter_full_run_s"][chapter])
+        except KeyError:
+            raise KeyError(f"results.json has no full-build run time of {chapter!r} "
+                           "(book_full.chapter_full_run_s, written by benchmarks.full_build)") from None
+    return read
+
+
 def _fast_metric(chapter: str, key: str) -> Callable[[dict], float]:
     def read(results: dict) -> float:
         try:
@@ -109,6 +120,7 @@ _FAST_LSTM = _fast_metric("05_bilstm_mnist", "baseline_test_accuracy")
 FIGURES: dict[str, Figure] = {f.key: f for f in (
     Figure("ch04.source_words_per_second", _metric("04_language_model", "words_per_second"), "hundreds"),
     Figure("ch04.fast_seconds", _fast_seconds("en/04_language_model"), "seconds10"),
+    Figure("ch04.full_minutes", _full_run("04_language_model"), "minutes"),
     Figure("ch04.design_words_per_second", _metric("04_language_model", "design_words_per_second"), "hundreds"),
     Figure("ch04.design_last_two_epochs_gain", _metric("04_language_model", "design_last_two_epochs_gain"), "decimal1"),
     Figure("ch05.bilstm_test_accuracy", _BILSTM, "percent2"),

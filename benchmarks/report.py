@@ -30,6 +30,10 @@ TEXT = {
         "book": "whole book, fast mode",
         "book_metric": "time to execute {n} notebooks ({languages}); peak memory of one kernel",
         "book_value": "{minutes}; {memory} MB",
+        "book_full": "whole website, full mode",
+        "book_full_metric": ("`bash scripts/build_book.sh`: {n} notebooks executed; "
+                             "from an empty results store (adding the trainings this build loaded)"),
+        "book_full_value": "{estimate} from an empty store",
         "none": "none",
         "metrics": {
             "heldout_accuracy": "held-out accuracy (10,000 sequences)",
@@ -53,6 +57,10 @@ TEXT = {
         "book": "todo el libro, modo rápido",
         "book_metric": "tiempo para ejecutar {n} notebooks ({languages}); memoria máxima de un kernel",
         "book_value": "{minutes}; {memory} MB",
+        "book_full": "todo el sitio web, modo completo",
+        "book_full_metric": ("`bash scripts/build_book.sh`: {n} notebooks ejecutados; "
+                             "desde un almacén de resultados vacío (sumando los entrenamientos que esta compilación cargó)"),
+        "book_full_value": "{estimate} con el almacén vacío",
         "none": "ninguna",
         "metrics": {
             "heldout_accuracy": "exactitud en datos reservados (10 000 secuencias)",
@@ -96,6 +104,10 @@ TEXT = {
         "book": "livro inteiro, modo rápido",
         "book_metric": "tempo para executar {n} notebooks ({languages}); memória máxima de um kernel",
         "book_value": "{minutes}; {memory} MB",
+        "book_full": "site inteiro, modo completo",
+        "book_full_metric": ("`bash scripts/build_book.sh`: {n} notebooks executados; "
+                             "a partir de um armazenamento de resultados vazio (somando os treinamentos que esta compilação carregou)"),
+        "book_full_value": "{estimate} com o armazenamento vazio",
         "none": "nenhuma",
         "metrics": {
             "heldout_accuracy": "acurácia em dados reservados (10.000 sequências)",
@@ -234,6 +246,24 @@ def validate(results: dict) -> None:
     _number("book_fast.peak_memory_mb", book.get("peak_memory_mb"))
     if not set(book.get("languages", [])) <= set(LANGUAGES) or not book.get("languages"):
         _fail("book_fast.languages", f"must be a non-empty subset of {LANGUAGES}", book.get("languages"))
+    full = results.get("book_full")  # written by benchmarks.full_build after a full build; optional
+    if full is not None:
+        if not isinstance(full, dict):
+            _fail("'book_full'", "must be an object", full)
+        _time("book_full.measured_at", full.get("measured_at"))
+        for field in ("wall_time_s", "first_build_estimate_s"):
+            _number(f"book_full.{field}", full.get(field))
+        if not isinstance(full.get("notebooks"), int) or full["notebooks"] < 1:
+            _fail("book_full.notebooks", "must be a positive integer", full.get("notebooks"))
+        if full["first_build_estimate_s"] < full["wall_time_s"]:
+            _fail("book_full.first_build_estimate_s", "must be at least the build's wall time",
+                  full["first_build_estimate_s"])
+        for field in ("per_notebook_s", "trained_s", "loaded_s", "chapter_full_run_s"):
+            table = full.get(field)
+            if not isinstance(table, dict):
+                _fail(f"book_full.{field}", "must be an object of seconds by name", table)
+            for name, seconds in table.items():
+                _number(f"book_full.{field}[{name!r}]", seconds)
 
 
 def _format_value(key: str, value: float, lang: str) -> str:
@@ -252,6 +282,12 @@ def _minutes(seconds: float, lang: str) -> str:
     return f"{i18n.format_number(seconds / 60, digits=1, lang=lang)} min"
 
 
+def _hours(seconds: float, lang: str) -> str:
+    """A long run time as hours and minutes, "2 h 05 min" (minutes alone below an hour)."""
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else _minutes(seconds, lang)
+
+
 def render_table(results: dict, lang: str) -> str:
     """Return the results block of the page in ``lang``: a sentence and a table.
 
@@ -263,7 +299,8 @@ def render_table(results: dict, lang: str) -> str:
     validate(results)
     text = TEXT[lang]
     hw = results["hardware"]
-    days = sorted({entry["measured_at"][:10] for entry in results["chapters"]} | {results["book_fast"]["measured_at"][:10]})
+    days = sorted({entry["measured_at"][:10] for entry in results["chapters"]} | {results["book_fast"]["measured_at"][:10]}
+                  | ({results["book_full"]["measured_at"][:10]} if "book_full" in results else set()))
     dates = text["one_date"].format(days[0]) if len(days) == 1 else text["two_dates"].format(days[0], days[-1])
     hardware = f"{hw['cpu']}, {hw['cores']} cores" if lang == "en" else f"{hw['cpu']}, {hw['cores']} núcleos"
     lines = [
@@ -291,6 +328,12 @@ def render_table(results: dict, lang: str) -> str:
     cells = [text["book"], text["book_metric"].format(n=book["notebooks"], languages=", ".join(book["languages"])),
              "", "", value, _minutes(book["wall_time_s"], lang), hardware]
     lines.append("| " + " | ".join(cells) + " |")
+    full = results.get("book_full")
+    if full is not None:
+        cells = [text["book_full"], text["book_full_metric"].format(n=full["notebooks"]), "", "",
+                 text["book_full_value"].format(estimate=_hours(full["first_build_estimate_s"], lang)),
+                 _hours(full["wall_time_s"], lang), hardware]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -49,6 +49,9 @@ def _example() -> dict:
         }],
         "book_fast": {"languages": ["en"], "notebooks": 5, "measured_at": "2026-11-29T21:00:00+00:00",
                       "wall_time_s": 300.0, "peak_memory_mb": 1500.0, "per_notebook_s": {}},
+        "book_full": {"measured_at": "2026-11-30T08:00:00+00:00", "wall_time_s": 7200.0, "notebooks": 15,
+                      "per_notebook_s": {"en/02_dynamic_rnn": 130.0}, "trained_s": {}, "loaded_s": {"ch02-lstm": 120.0},
+                      "first_build_estimate_s": 7320.0, "chapter_full_run_s": {"02_dynamic_rnn": 250.0}},
     }
 
 
@@ -67,6 +70,10 @@ def _example() -> dict:
         (("chapters", 0, "metrics", 0, "value"), True, r"value must be a finite number"),
         (("book_fast", "notebooks"), 0, "must be a positive integer"),
         (("book_fast", "languages"), ["fr"], "must be a non-empty subset"),
+        (("book_full",), [], "'book_full' must be an object"),
+        (("book_full", "notebooks"), 0, "book_full.notebooks must be a positive integer"),
+        (("book_full", "first_build_estimate_s"), 100.0, "must be at least the build's wall time"),
+        (("book_full", "loaded_s"), {"ch04-source": "1 h"}, r"book_full.loaded_s\['ch04-source'\] must be a finite number"),
     ],
 )
 def test_validate_says_what_is_wrong(path, value, message):
@@ -86,8 +93,14 @@ def test_render_table_in_each_language():
     # The convention of book/TRANSLATING.md: es decimal point, pt decimal comma and point for thousands.
     assert "0.9971" in es and "0,9971" in pt and "0.9971" not in pt
     assert "exactitud en datos reservados (10\u202f000 secuencias)" in es
-    assert "between 2026-11-28 and 2026-11-29" in en and "entre el 2026-11-28 y el 2026-11-29" in es
+    assert "between 2026-11-28 and 2026-11-30" in en and "entre el 2026-11-28 y el 2026-11-30" in es
     assert "5.0 min; 1,500 MB" in en and "5,0 min; 1.500 MB" in pt and "5.0 min; 1500 MB" in es
+    # The full build's row: its wall time, and the estimate from an empty store (wall + loaded trainings).
+    assert "| whole website, full mode | `bash scripts/build_book.sh`: 15 notebooks executed;" in en
+    assert "| 2 h 02 min from an empty store | 2 h 00 min |" in en and "2 h 02 min con el almacén vacío" in es
+    without = _example()
+    del without["book_full"]
+    assert report.render_table(without, "en").count("\n") == en.count("\n") - 1  # the row is optional
     assert len({table.count("\n") for table in (en, es, pt)}) == 1, "every language has the same rows"
     with pytest.raises(ValueError, match="lang must be one of"):
         report.render_table(results, "fr")

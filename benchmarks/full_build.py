@@ -1,0 +1,197 @@
+"""Record a full-mode build of the website in ``benchmarks/results.json``.
+
+``bash scripts/build_book.sh`` executes every notebook in full mode and keeps
+two things between builds: the execution cache (``_build/.jupyter_cache``,
+one record per executed notebook with its execution time) and the results
+store (``_build/store``, one entry per long training with its training time).
+After a build, this module reads both and writes ``results.json["book_full"]``:
+
+- ``wall_time_s``: the build's own wall time (start and end given by the caller);
+- ``per_notebook_s``: each notebook's execution time in this build, as the
+  execution cache recorded it (notebooks executed before ``started`` are left
+  out: they came from the cache);
+- ``trained_s`` and ``loaded_s``: the store's trainings, by entry name, split
+  into those this build wrote and those it found (trained by an earlier run);
+- ``first_build_estimate_s``: ``wall_time_s`` plus every loaded training, that
+  is, what a build from an empty store would take on the same machine;
+- ``chapter_full_run_s``: for each chapter, its English notebook's execution
+  time plus the loaded trainings of that chapter (entries named ``chNN-...``):
+  what a reader running the chapter in full mode from scratch waits.
+
+Every figure is a measurement of this machine (the build, or the run that
+trained a loaded entry); none is typed by hand. Usage, after a build::
+
+    python -m benchmarks.full_build --started 2026-12-01T21:18:30+00:00 --ended 2026-12-01T23:20:00+00:00
+
+and then ``python -m benchmarks.figures --write`` and ``python -m benchmarks.report``
+(the results pages) to carry the figures into the prose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+__all__ = ["training_seconds", "read_store", "read_execution_cache", "book_full_record", "main"]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+_NOTEBOOK = re.compile(r"book/(?P<lang>en|es|pt)/(?P<chapter>0[1-5]_[a-z_]+)\.ipynb$")
+
+
+def _parse_time(text: str, what: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be an ISO 8601 time with its offset, such as "
+                         f"2026-12-01T21:18:30+00:00 (got {text!r})") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{what} must say its time zone, such as +00:00 (got {text!r})")
+    return moment.astimezone(dt.timezone.utc)
+
+
+def training_seconds(history: dict, where: str = "history") -> float:
+    """Return the training time a store entry recorded.
+
+    Entries of ``ResultsStore.fit`` keep ``epoch_seconds`` (one per epoch);
+    the others keep their total as ``seconds``.
+
+    Raises:
+        ValueError: Neither is there, or it is not a non-negative number.
+    """
+    if isinstance(history, dict) and "seconds" in history:
+        seconds = history["seconds"]
+    elif isinstance(history, dict) and isinstance(history.get("epoch_seconds"), list):
+        seconds = sum(history["epoch_seconds"]) if all(
+            isinstance(s, (int, float)) for s in history["epoch_seconds"]) else None
+    else:
+        raise ValueError(f"{where} records no training time: expected 'seconds' or a list "
+                         f"'epoch_seconds' (keys found: {sorted(history) if isinstance(history, dict) else history!r})")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{where}: the training time must be a non-negative number of seconds (got {seconds!r})")
+    return float(seconds)
+
+
+def read_store(store: Path) -> list[dict]:
+    """Return the store's entries: ``name``, ``written`` (UTC) and ``seconds`` of training.
+
+    Raises:
+        FileNotFoundError: ``store`` is not a folder.
+        ValueError: An entry's manifest or history cannot be read.
+    """
+    store = Path(store)
+    if not store.is_dir():
+        raise FileNotFoundError(f"no results store at {store} (the build keeps it in _build/store)")
+    entries = []
+    for manifest_path in sorted(store.glob("*/manifest.json")):
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            history = json.loads((manifest_path.parent / "history.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"cannot read the store entry {manifest_path.parent}: {error}") from None
+        entries.append({"name": manifest["name"], "folder": manifest_path.parent.name,
+                        "written": _parse_time(manifest["written"], f"{manifest_path}: 'written'"),
+                        "seconds": training_seconds(history, str(manifest_path.parent / "history.json"))})
+    return entries
+
+
+def read_execution_cache(cache: Path) -> list[dict]:
+    """Return the execution cache's records: notebook ``uri``, ``created`` (UTC) and ``seconds``.
+
+    Read straight from jupyter-cache's SQLite file (``global.db``), so that this
+    works without importing the build's packages.
+
+    Raises:
+        FileNotFoundError: ``cache`` holds no jupyter-cache database.
+    """
+    database = Path(cache) / "global.db"
+    if not database.is_file():
+        raise FileNotFoundError(f"no execution cache at {cache} (a build with execute_notebooks: cache makes one)")
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        rows = connection.execute("SELECT uri, created, data FROM nbcache").fetchall()
+    records = []
+    for uri, created, data in rows:
+        seconds = json.loads(data or "{}").get("execution_seconds")
+        if seconds is None:
+            continue
+        moment = dt.datetime.fromisoformat(str(created))
+        moment = moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+        records.append({"uri": uri, "created": moment.astimezone(dt.timezone.utc), "seconds": float(seconds)})
+    return records
+
+
+def book_full_record(*, started: dt.datetime, ended: dt.datetime, executions: list[dict],
+                     entries: list[dict]) -> dict:
+    """Return the ``book_full`` record of a build that ran from ``started`` to ``ended``.
+
+    ``executions`` and ``entries`` are what :func:`read_execution_cache` and
+    :func:`read_store` return. For a name stored more than once (an entry kept
+    from an older version of the code), the newest one written before the end
+    counts.
+
+    Raises:
+        ValueError: ``ended`` is not after ``started``, or the build executed
+            no chapter notebook (nothing to record).
+    """
+    if ended <= started:
+        raise ValueError(f"the build must end after it starts (started {started}, ended {ended})")
+    per_notebook = {}
+    for record in sorted(executions, key=lambda r: r["created"]):
+        match = _NOTEBOOK.search(record["uri"].replace("\\", "/"))
+        if match and started <= record["created"] <= ended:
+            per_notebook[f"{match['lang']}/{match['chapter']}"] = round(record["seconds"], 1)
+    if not per_notebook:
+        raise ValueError(f"the execution cache has no chapter notebook executed between {started} and {ended}: "
+                         "was the build run with execute_notebooks: cache, and are the times right?")
+    newest: dict[str, dict] = {}
+    for entry in sorted(entries, key=lambda e: e["written"]):
+        if entry["written"] <= ended:
+            newest[entry["name"]] = entry
+    trained = {name: round(e["seconds"], 1) for name, e in sorted(newest.items()) if e["written"] >= started}
+    loaded = {name: round(e["seconds"], 1) for name, e in sorted(newest.items()) if e["written"] < started}
+    wall = round((ended - started).total_seconds(), 1)
+    chapters = sorted({key.split("/")[1] for key in per_notebook})
+    chapter_run = {}
+    for chapter in chapters:
+        if f"en/{chapter}" in per_notebook:
+            prefix = f"ch{chapter[:2]}-"
+            chapter_run[chapter] = round(per_notebook[f"en/{chapter}"]
+                                         + sum(s for name, s in loaded.items() if name.startswith(prefix)), 1)
+    return {
+        "measured_at": started.isoformat(timespec="seconds"),
+        "wall_time_s": wall,
+        "notebooks": len(per_notebook),
+        "per_notebook_s": dict(sorted(per_notebook.items())),
+        "trained_s": trained,
+        "loaded_s": loaded,
+        "first_build_estimate_s": round(wall + sum(loaded.values()), 1),
+        "chapter_full_run_s": chapter_run,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--started", required=True, help="when the build started (ISO 8601 with offset)")
+    parser.add_argument("--ended", required=True, help="when the build ended (ISO 8601 with offset)")
+    parser.add_argument("--build", type=Path, default=ROOT / "_build", help="the build folder (default _build)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to update")
+    args = parser.parse_args(argv)
+    record = book_full_record(started=_parse_time(args.started, "--started"), ended=_parse_time(args.ended, "--ended"),
+                              executions=read_execution_cache(args.build / ".jupyter_cache"),
+                              entries=read_store(args.build / "store"))
+    results = json.loads(args.results.read_text(encoding="utf-8"))
+    results["book_full"] = record
+    args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    json.dump(record, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -90,14 +90,19 @@ def read_store(store: Path) -> list[dict]:
         raise FileNotFoundError(f"no results store at {store} (the build keeps it in _build/store)")
     entries = []
     for manifest_path in sorted(store.glob("*/manifest.json")):
+        folder = manifest_path.parent
+        if folder.name.startswith(".") or folder.name.endswith(".partial"):
+            continue  # a write in progress, or the checkpoint of an unfinished training
+        # A trained model keeps its log in history.json; a computed result (compute_or_load) in info.json.
+        log = folder / "history.json" if (folder / "history.json").is_file() else folder / "info.json"
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            history = json.loads((manifest_path.parent / "history.json").read_text(encoding="utf-8"))
+            history = json.loads(log.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise ValueError(f"cannot read the store entry {manifest_path.parent}: {error}") from None
-        entries.append({"name": manifest["name"], "folder": manifest_path.parent.name,
+            raise ValueError(f"cannot read the store entry {folder}: {error}") from None
+        entries.append({"name": manifest["name"], "folder": folder.name,
                         "written": _parse_time(manifest["written"], f"{manifest_path}: 'written'"),
-                        "seconds": training_seconds(history, str(manifest_path.parent / "history.json"))})
+                        "seconds": training_seconds(history, str(log))})
     return entries
 
 

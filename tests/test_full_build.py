@@ -28,11 +28,11 @@ def _cache(folder, rows):
     return folder
 
 
-def _entry(store, name, written, history):
-    folder = store / f"{name}-0123456789abcdef0123"
+def _entry(store, name, written, history, log="history.json", suffix=""):
+    folder = store / f"{name}-0123456789abcdef0123{suffix}"
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps({"name": name, "written": written.isoformat(timespec="seconds")}))
-    (folder / "history.json").write_text(json.dumps(history))
+    (folder / log).write_text(json.dumps(history))
 
 
 def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
@@ -47,6 +47,8 @@ def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
     _entry(store, "ch04-source", START + dt.timedelta(minutes=40), {"seconds": 2400.0})  # trained now
     _entry(store, "ch04-dropout-tied", START - dt.timedelta(hours=3), {"seconds": 4000.0})  # loaded
     _entry(store, "ch05-lstm", START - dt.timedelta(hours=2), {"epoch_seconds": [20.0, 30.0]})  # loaded (fit)
+    _entry(store, "ch03-study", START - dt.timedelta(hours=1), {"seconds": 4.0}, log="info.json")  # compute_or_load
+    _entry(store, "ch04-dropout", START + dt.timedelta(minutes=50), {"seconds": 1.0}, suffix=".partial")  # unfinished
     record = full_build.book_full_record(started=START, ended=END,
                                          executions=full_build.read_execution_cache(cache),
                                          entries=full_build.read_store(store))
@@ -54,8 +56,8 @@ def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
     assert record["per_notebook_s"] == {"en/04_language_model": 5400.0, "es/04_language_model": 60.0,
                                         "en/05_bilstm_mnist": 120.0}
     assert record["trained_s"] == {"ch04-source": 2400.0}
-    assert record["loaded_s"] == {"ch04-dropout-tied": 4000.0, "ch05-lstm": 50.0}
-    assert record["first_build_estimate_s"] == 7200.0 + 4050.0
+    assert record["loaded_s"] == {"ch03-study": 4.0, "ch04-dropout-tied": 4000.0, "ch05-lstm": 50.0}
+    assert record["first_build_estimate_s"] == 7200.0 + 4054.0
     # A chapter from scratch: its English notebook in this build plus its own loaded trainings.
     assert record["chapter_full_run_s"] == {"04_language_model": 9400.0, "05_bilstm_mnist": 170.0}
     results = {"schema": report.SCHEMA, "mode": "full", "measured_at": "2026-12-01T20:00:00+00:00",

@@ -23,8 +23,8 @@ trained a loaded entry); none is typed by hand. Usage, after a build::
 
     python -m benchmarks.full_build --started 2026-12-01T21:18:30+00:00 --ended 2026-12-01T23:20:00+00:00
 
-and then ``python -m benchmarks.figures --write`` and ``python -m benchmarks.report``
-(the results pages) to carry the figures into the prose.
+which also rewrites the results pages and every marked figure of the prose
+from the updated file (``--no-pages`` leaves them).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ import re
 import sqlite3
 import sys
 from pathlib import Path
+
+from benchmarks import figures, report
 
 __all__ = ["training_seconds", "read_store", "read_execution_cache", "book_full_record", "main"]
 
@@ -186,15 +188,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ended", required=True, help="when the build ended (ISO 8601 with offset)")
     parser.add_argument("--build", type=Path, default=ROOT / "_build", help="the build folder (default _build)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to update")
+    parser.add_argument("--no-pages", action="store_true",
+                        help="do not rewrite the results pages and the prose's marked figures from it")
     args = parser.parse_args(argv)
     record = book_full_record(started=_parse_time(args.started, "--started"), ended=_parse_time(args.ended, "--ended"),
                               executions=read_execution_cache(args.build / ".jupyter_cache"),
                               entries=read_store(args.build / "store"))
     results = json.loads(args.results.read_text(encoding="utf-8"))
     results["book_full"] = record
+    report.validate(results)
     args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     json.dump(record, sys.stdout, indent=1)
-    print()
+    print(f"\n[full build] wrote {args.results}")
+    if not args.no_pages:
+        for path in report.write_pages(results, ROOT / "book"):
+            print(f"[full build] updated {path.relative_to(ROOT)}")
+        for problem in (p for path in figures.prose_files() for p in figures.rewrite(path, results, write=True)):
+            print(f"[full build] rewrote {problem}")
     return 0
 
 

@@ -100,3 +100,19 @@ def test_bad_input_says_what_was_wrong(tmp_path):
     with pytest.raises(ValueError, match="must say its time zone"):
         full_build.main(["--started", "2026-12-01T21:00:00", "--ended", "2026-12-01T23:00:00+00:00",
                          "--build", str(tmp_path)])
+
+
+def test_a_benchmark_run_keeps_the_full_builds_record(tmp_path):
+    """benchmarks.run rewrites results.json; the full build's record is another command's and must survive."""
+    from benchmarks import run
+    from conftest import ROOT
+
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    results["book_full"] = {"measured_at": "2026-12-01T21:00:00+00:00", "wall_time_s": 7200.0, "notebooks": 15,
+                            "per_notebook_s": {"en/02_dynamic_rnn": 60.0}, "trained_s": {}, "loaded_s": {},
+                            "first_build_estimate_s": 7200.0, "chapter_full_run_s": {"02_dynamic_rnn": 60.0}}
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps(results), encoding="utf-8")
+    # No chapter and no book timing: the run measures nothing and rewrites the file from what it keeps.
+    assert run.main(["--chapters", "--skip-book", "--no-pages", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["book_full"] == results["book_full"]

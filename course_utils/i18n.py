@@ -292,7 +292,8 @@ def localize_axes(ax, lang: str | None = None):
     """Give the linear axes of ``ax`` tick labels in the notebook's language; return ``ax``.
 
     Logarithmic axes keep matplotlib's powers of ten, which read the same in
-    every language. Call it after the data is drawn and the scales are set.
+    every language, and categorical axes (bars named by strings) keep their
+    names. Call it after the data is drawn and the scales are set.
 
     Raises:
         TypeError: ``ax`` is not a matplotlib ``Axes``.
@@ -301,7 +302,11 @@ def localize_axes(ax, lang: str | None = None):
 
     if not isinstance(ax, Axes):
         raise TypeError(f"`ax` must be a matplotlib Axes (got {type(ax).__name__}).")
+    from matplotlib.category import StrCategoryFormatter
+
     for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        if isinstance(axis.get_major_formatter(), StrCategoryFormatter):
+            continue  # the bars' own names; a number formatter would show their positions 0, 1, 2 ...
         if scale == "linear":
             axis.set_major_formatter(axis_formatter(lang))  # one formatter per axis: matplotlib binds it
     return ax

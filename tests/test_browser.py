@@ -24,7 +24,10 @@ axe-core (pinned, from npm) and the site's MathJax are installed into .web/ by
 violations (all impacts) are written to `_build/screenshots/axe-report.json`.
 
 Screenshots of the landing page and of one chapter per language go to
-`_build/screenshots/` (or `$COURSE_SCREENSHOTS`). Chromium and chromedriver
+`_build/screenshots/` (or `$COURSE_SCREENSHOTS`), and every figure of every
+chapter page, in each language, to its `figures/<lang>/` folder with an
+index of their alt texts: run the test on the full build
+(`COURSE_BUILT_SITE=_build/html`) to review what readers of the site see. Chromium and chromedriver
 come from Debian's `chromium` and `chromium-driver` packages, which
 `scripts/ensure_chromium.sh` installs (or from `$COURSE_CHROMIUM` and
 `$COURSE_CHROMEDRIVER`); without them the test is skipped, except in CI
@@ -358,6 +361,43 @@ def _screenshot(driver, name: str, full_page: bool = False) -> Path:
     return path
 
 
+def _figure_screenshots(driver, page: str, figures: list) -> list[str]:
+    """Save each figure of a chapter page as the reader sees it, for review.
+
+    Written to SCREENSHOT_DIR/figures/<lang>/<chapter>-<n>.png (n counts from 1
+    in page order), together with index.json: each file with its alt text, so
+    that a reviewer can compare what a figure shows with what it says it shows.
+    Returns a problem for a figure that cannot be captured or comes out blank.
+    """
+    from selenium.common.exceptions import WebDriverException
+
+    _, lang, chapter = page.split("/")
+    folder = SCREENSHOT_DIR / "figures" / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{chapter}-*.png"):
+        old.unlink()
+    problems, index = [], {}
+    for number, img in enumerate(figures, start=1):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", img)
+        path = folder / f"{chapter}-{number:02d}.png"
+        try:
+            png = img.screenshot_as_png
+        except WebDriverException as error:
+            problems.append(f"figure {number} cannot be captured: {error.msg}")
+            continue
+        path.write_bytes(png)
+        # A blank capture: a PNG of one colour compresses to almost nothing.
+        if len(png) < 2000:
+            problems.append(f"figure {number} comes out blank in the browser ({len(png)} bytes)")
+        index[path.name] = img.get_attribute("alt") or ""
+    driver.execute_script("window.scrollTo(0, 0)")  # back to the top, where the page's own controls are
+    index_file = folder / "index.json"
+    known = json.loads(index_file.read_text(encoding="utf-8")) if index_file.exists() else {}
+    known = {name: alt for name, alt in known.items() if not name.startswith(f"{chapter}-")} | index
+    index_file.write_text(json.dumps(known, indent=1, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return problems
+
+
 def _check_page(driver, site_url: str, page: str) -> list[str]:
     """Problems shared by every page: language, console, links, images."""
     problems = []
@@ -454,6 +494,7 @@ def test_chapter_page(browser, site_url, page):
         problems.append("no executed outputs")
     if not figures:
         problems.append("no figure among the outputs")
+    problems += _figure_screenshots(browser, page, figures)
 
     # Colab: the badge in the notebook and the theme's launch button both open
     # this notebook, and no Colab link opens another page's notebook

@@ -110,3 +110,14 @@ def test_tick_labels_follow_the_notebook_language():
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+def test_plot_bars_named_by_strings_keep_their_names():
+    # Bars named "1", "2", "15" (chapter 3's truncation lengths) must not read 0, 1, 2 once the
+    # axes get the language's number format.
+    ax = plotting.plot_bars(["1", "2", "15"], [0.4, 0.6, 1.0], title="", xlabel="k", ylabel="")
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "15"]
+    ax = plotting.plot_bars(["source", "lr 0.1"], [0.5, 1.0], title="", xlabel="", ylabel="")
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["source", "lr 0.1"]

@@ -545,7 +545,7 @@ def plot_gate_activations(
     axes = list(axes)
     for ax, (name, array) in zip(axes, arrays.items()):
         image = ax.imshow(array.T, aspect="auto", cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
-        ax.set_title(name, fontsize=10, loc="left")
+        ax.set_title(name, fontsize=10, loc="right")  # the left end is where the marks' labels go (step 0)
         ax.set_ylabel(ylabel)
         for step, text in marks.items():
             ax.axvline(step, color="white", linestyle="--", linewidth=1)

@@ -197,12 +197,24 @@ def test_plot_gate_activations_draws_one_heat_map_per_gate():
     axes = diagrams.plot_gate_activations(gates, title="T", xlabel="step", ylabel="unit", colorbar_label="value",
                                           marks={0: "symbol"})
     assert len(axes) == 3
-    assert [ax.get_title(loc="left") for ax in axes] == ["i", "f", "o"]
+    assert [ax.get_title(loc="right") for ax in axes] == ["i", "f", "o"]
     image = axes[1].get_images()[0]
     assert image.get_array().shape == (3, 6)                     # units down, steps across
     assert image.get_clim() == (0.0, 1.0)
     assert "symbol" in _texts(axes[0]) and axes[-1].get_xlabel() == "step"
     assert axes[0].figure._suptitle.get_text() == "T"
+    # A mark at step 0 (chapter 1's "symbol") must not be written over the panel's title.
+    long_names = {"input gate $i_t$": np.zeros((101, 16)), "forget gate $f_t$": np.ones((101, 16))}
+    long_axes = diagrams.plot_gate_activations(long_names, title="T", xlabel="step", ylabel="unit",
+                                          colorbar_label="value", marks={0: "symbol"})
+    figure = long_axes[0].figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for ax in long_axes:
+        mark = next(t for t in ax.texts if t.get_text() == "symbol")
+        for title in (ax.title, ax._left_title, ax._right_title):  # matplotlib's three title slots
+            if title.get_text():
+                assert not title.get_window_extent(renderer).overlaps(mark.get_window_extent(renderer))
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,10 @@
 In Jupyter and Colab, :class:`EpochProgress` shows one output that it updates
 in place (an IPython display handle): the finished epochs' lines, then a bar
 for the epoch in progress with its rate and time left. When an epoch ends its
-bar is replaced by its summary line, so the saved notebook and the rendered
-web page keep exactly one line per epoch, not thousands of updates. In a
+bar is replaced by its summary line; when the training ends the display is
+emptied and the lines are printed, so the saved notebook and the rendered web
+page keep exactly one line per epoch, in order with the cell's other prints,
+not thousands of updates. In a
 terminal the bar is redrawn on one line with a carriage return; when the
 output is a file or a pipe (a log, CI), only the summary lines are written.
 
@@ -215,9 +217,17 @@ class EpochProgress:
         self.write(line)
 
     def close(self) -> None:
-        """Leave only the finished lines on screen."""
+        """Leave only the finished lines, as printed text after anything printed before the training.
+
+        In a notebook the live display is emptied and its lines are printed
+        instead: a rendered page (myst-nb merges a cell's printed text into one
+        block) then keeps them in order with the cell's other prints, rather
+        than after all of them.
+        """
         if self._display and self._handle is not None:
-            self._show("\n".join(self.lines))
+            self._handle.update({"text/plain": "", "text/html": ""}, raw=True)
+            if self.lines:
+                self.log("\n".join(self.lines))
 
 
 class KerasProgress(keras.callbacks.Callback):

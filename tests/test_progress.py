@@ -37,7 +37,7 @@ def _run(bar, epochs=3, steps=40):
     bar.close()
 
 
-def test_notebook_mode_updates_one_display_that_ends_with_one_line_per_epoch():
+def test_notebook_mode_updates_one_display_that_ends_with_one_line_per_epoch(capsys):
     display, screen, calls = _fake_display()
     bar = progress.EpochProgress(3, 40, display=display, min_interval=0.0)
     seen = []
@@ -53,7 +53,9 @@ def test_notebook_mode_updates_one_display_that_ends_with_one_line_per_epoch():
     finally:
         _FakeHandle.update = original
     assert len(calls) == 1  # one output, updated in place
-    assert screen[0].splitlines() == ["epoch 1: done", "epoch 2: done", "epoch 3: done"]
+    lines = ["epoch 1: done", "epoch 2: done", "epoch 3: done"]
+    assert seen[-2].splitlines() == lines  # the finished epochs, on screen until the training ends ...
+    assert screen[0] == "" and capsys.readouterr().out.splitlines() == lines  # ... then printed, in order
     assert any("█" in text and "batch/s" in text and "<" in text for text in seen)  # a live bar with rate and time left
 
 
@@ -101,6 +103,7 @@ def test_an_executed_notebook_keeps_exactly_one_line_per_epoch():
     code = textwrap.dedent("""
         import time
         from course_utils import progress
+        print("before training")
         bar = progress.EpochProgress(4, 30, min_interval=0.0)
         for epoch in range(1, 5):
             bar.start_epoch(epoch)
@@ -116,9 +119,11 @@ def test_an_executed_notebook_keeps_exactly_one_line_per_epoch():
     outputs = nb.cells[0].outputs
     displays = [o for o in outputs if o.output_type == "display_data"]
     assert len(displays) == 1, outputs
-    assert displays[0].data["text/plain"].splitlines() == [f"epoch {e}/4  loss 0.0333" for e in range(1, 5)]
+    assert displays[0].data["text/plain"] == "" and displays[0].data["text/html"] == ""  # the live bar, emptied
     streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert streams == "after training\n" and "\r" not in streams
+    lines = [f"epoch {e}/4  loss 0.0333" for e in range(1, 5)]
+    # Printed, in order with the cell's other prints (what myst-nb's merged text block shows).
+    assert streams == "before training\n" + "\n".join(lines) + "\nafter training\n" and "\r" not in streams
 
 
 def test_keras_callback_draws_the_bar_from_fit():

@@ -18,7 +18,8 @@ TensorFlow installed as ``tensorflow``, ``tensorflow-cpu`` or
 ``tf-nightly`` is found all the same.
 
 :func:`gpu_kernel_name` says which LSTM kernel Keras uses on this runtime:
-NVIDIA's cuDNN kernel when a GPU is visible, the generic one otherwise.
+NVIDIA's cuDNN kernel when a GPU is visible, the generic one otherwise;
+:func:`kernel_display_name` gives that name in the reader's language.
 Chapter 2 needs it, because the two write different values into the masked
 steps of ``return_sequences`` outputs.
 
@@ -49,6 +50,8 @@ __all__ = [
     "installed_versions",
     "check_versions",
     "gpu_kernel_name",
+    "KERNEL_NAMES",
+    "kernel_display_name",
 ]
 
 PACKAGES: tuple[str, ...] = ("tensorflow", "keras")
@@ -236,3 +239,32 @@ def gpu_kernel_name() -> str:
     import tensorflow as tf
 
     return "cuDNN" if tf.config.list_logical_devices("GPU") else "generic"
+
+
+KERNEL_NAMES: dict[str, str] = {
+    "cuDNN": "cuDNN",  # a product name: the same in every language
+    # TRANSLATORS: Keras's LSTM kernel that runs anywhere (as opposed to NVIDIA's cuDNN kernel).
+    "generic": i18n.N_("generic"),
+}
+"""The name a reader sees for each identifier :func:`gpu_kernel_name` returns, in English."""
+
+
+def kernel_display_name(kernel: str, lang: str | None = None) -> str:
+    """Return the name of a kernel from :func:`gpu_kernel_name` in the reader's language.
+
+    Args:
+        kernel: ``"cuDNN"`` or ``"generic"``.
+        lang: A language for this call only; ``None`` for the notebook's.
+
+    Raises:
+        ValueError: ``kernel`` is not a key of :data:`KERNEL_NAMES`, or ``lang``
+            is not one of :data:`course_utils.i18n.LANGUAGES`.
+
+    Example:
+        >>> kernel_display_name("generic", lang="es")
+        'genérico'
+    """
+    if not isinstance(kernel, str) or kernel not in KERNEL_NAMES:
+        raise ValueError(f"`kernel` must be one of {sorted(KERNEL_NAMES)}, as gpu_kernel_name() returns "
+                         f"(got kernel={kernel!r}).")
+    return i18n.gettext(KERNEL_NAMES[kernel], lang=lang)

@@ -94,3 +94,28 @@ def test_kernel_name_on_this_machine():
 
     expected = "cuDNN" if tf.config.list_logical_devices("GPU") else "generic"
     assert runtime.gpu_kernel_name() == expected
+
+
+@pytest.mark.parametrize(
+    "kernel, lang, expected",
+    [("generic", "en", "generic"), ("generic", "es", "genérico"), ("generic", "pt", "genérico"),
+     ("cuDNN", "es", "cuDNN"), ("cuDNN", "pt", "cuDNN")],
+)
+def test_kernel_display_name_speaks_the_readers_language(kernel, lang, expected):
+    # Chapter 2's legend read "kernel generic" on the Spanish and Portuguese pages.
+    assert runtime.kernel_display_name(kernel, lang=lang) == expected
+
+
+def test_kernel_display_name_covers_what_gpu_kernel_name_returns():
+    assert runtime.kernel_display_name(runtime.gpu_kernel_name()) in {"cuDNN", "generic"}
+
+
+@pytest.mark.parametrize("kernel", ["cudnn", "", None, 3])
+def test_kernel_display_name_rejects_unknown_kernels(kernel):
+    with pytest.raises(ValueError, match=r"`kernel` must be one of \['cuDNN', 'generic'\]"):
+        runtime.kernel_display_name(kernel)
+
+
+def test_kernel_display_name_rejects_unknown_languages():
+    with pytest.raises(ValueError, match="fr"):
+        runtime.kernel_display_name("generic", lang="fr")

@@ -19,11 +19,12 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.ticker import MaxNLocator
 
 from course_utils import i18n
 
-__all__ = ["plot_sequences", "plot_history", "plot_bars", "plot_lines"]
+__all__ = ["plot_sequences", "plot_history", "plot_bars", "plot_lines", "place_legend", "legend_hides_data"]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -40,6 +41,72 @@ def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, *, integer_x: bool =
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
     return i18n.localize_axes(ax)
+
+
+def legend_hides_data(ax: Axes, legend: Legend | None = None) -> bool:
+    """Return whether ``legend`` (by default the legend of ``ax``) covers any point of a line of ``ax``.
+
+    Lines are checked along their segments, not only at their markers, in the
+    figure's current layout; reference lines (``axhline``, ``axvline``) count too.
+
+    Raises:
+        ValueError: ``ax`` has no legend and none is given.
+    """
+    legend = ax.get_legend() if legend is None else legend
+    if legend is None:
+        raise ValueError("`ax` has no legend to check (call ax.legend() or place_legend(ax) first).")
+    ax.get_xlim(), ax.get_ylim()  # bring autoscaled limits up to date before reading positions
+    renderer = ax.figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    for line in ax.get_lines():
+        points = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float))
+        points = points[np.all(np.isfinite(points), axis=1)]
+        if len(points) > 1:  # 8 points along each segment, so that a segment across the box counts
+            t = np.linspace(0.0, 1.0, 8)[:, None, None]
+            points = (points[:-1] * (1 - t) + points[1:] * t).reshape(-1, 2)
+        if len(points) and box.count_contains(points):
+            return True
+    return False
+
+
+def _axes_to_the_right(ax: Axes) -> bool:
+    """Whether another visible panel of the figure starts to the right of ``ax``, at a height it shares."""
+    here = ax.get_position()
+    for other in ax.figure.axes:
+        there = other.get_position()
+        if other is not ax and other.get_visible() and there.x0 >= here.x1 and there.y0 < here.y1 and here.y0 < there.y1:
+            return True
+    return False
+
+
+def place_legend(ax: Axes, **kwargs) -> Legend:
+    """Draw the legend of ``ax`` where it hides no data: inside the axes if there is room, else to their right.
+
+    Matplotlib's ``loc="best"`` picks the emptiest corner, but it still covers
+    curves when no corner is empty (a zigzag across the whole plot, ten seeds).
+    Then the legend goes outside, beside the axes' top right corner, unless
+    another panel of the figure is there (the legend then stays at "best").
+
+    Args:
+        ax: The axes whose labelled artists the legend lists.
+        **kwargs: Passed to :meth:`matplotlib.axes.Axes.legend` (``fontsize``, ``ncol``, ...);
+            not ``loc`` or ``bbox_to_anchor``, which this function chooses.
+
+    Returns:
+        The legend.
+
+    Raises:
+        ValueError: ``kwargs`` sets ``loc`` or ``bbox_to_anchor``.
+    """
+    chosen = sorted({"loc", "bbox_to_anchor"} & set(kwargs))
+    if chosen:
+        raise ValueError(f"place_legend chooses the legend's position itself; do not pass {chosen} "
+                         f"(call ax.legend(...) to place it by hand).")
+    legend = ax.legend(loc="best", **kwargs)
+    if legend_hides_data(ax, legend) and not _axes_to_the_right(ax):
+        legend.remove()
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
+    return legend
 
 
 def plot_sequences(
@@ -99,7 +166,7 @@ def plot_sequences(
             steps = np.arange(lengths[i])
             ax.plot(steps, values[i, : lengths[i]], marker="o", markersize=3,
                     color=colors[label % len(colors)], alpha=0.8, label=name if k == 0 else None)
-    ax.legend()
+    place_legend(ax)
     return _finish(ax, title, xlabel, ylabel, integer_x=True)
 
 
@@ -141,7 +208,7 @@ def plot_history(
         if curve.size == 0:
             raise ValueError(f"`history[{key!r}]` is empty; train for at least one epoch.")
         ax.plot(np.arange(1, curve.size + 1), curve, marker="o", markersize=3, label=label)
-    ax.legend()
+    place_legend(ax)
     return _finish(ax, title, xlabel, ylabel, integer_x=True)
 
 
@@ -205,13 +272,16 @@ def plot_lines(
     """Draw several named curves on one set of axes.
 
     Args:
-        curves: Mapping from legend entry to y values; all of one length.
+        curves: Mapping from legend entry to y values; all of one length. A single
+            curve gets no legend (the title names it) unless ``vline_label`` is given.
         title, xlabel, ylabel: Text of the plot, in the reader's language.
         x: x values shared by the curves; ``0, 1, 2, ...`` when None.
         vline: Where to draw a dashed vertical line, e.g. the end of the data.
         vline_label: Legend entry of the vertical line.
         logy: Draw the y axis on a log scale.
         ax: Where to draw; a new figure when None.
+
+    The legend goes where it hides no curve (:func:`place_legend`).
 
     Returns:
         The Axes drawn on.
@@ -235,5 +305,6 @@ def plot_lines(
         ax.axvline(vline, color="gray", linestyle="--", label=vline_label)
     if logy:
         ax.set_yscale("log")
-    ax.legend()
+    if len(curves) > 1 or vline_label is not None:  # one unlabelled curve: the title names it
+        place_legend(ax)
     return _finish(ax, title, xlabel, ylabel, integer_x=x is None)

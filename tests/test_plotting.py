@@ -121,3 +121,77 @@ def test_plot_bars_named_by_strings_keep_their_names():
     ax = plotting.plot_bars(["source", "lr 0.1"], [0.5, 1.0], title="", xlabel="", ylabel="")
     ax.figure.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["source", "lr 0.1"]
+
+
+def _zigzag(n: int = 41) -> np.ndarray:
+    return 0.5 - np.abs((np.arange(n) % 10) - 5) / 10   # chapter 3's palindrome: a zigzag across the whole plot
+
+
+def _legend_is_outside(ax) -> bool:
+    ax.figure.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    axes_box = ax.get_window_extent()
+    return legend_box.x0 >= axes_box.x1
+
+
+def test_place_legend_moves_out_when_every_corner_holds_data():
+    # Chapter 3's "one-step predictions" and ten-seed plots: the legend sat on the curves.
+    ax = plotting.plot_lines({"series": _zigzag(), "prediction": _zigzag() + 0.01}, title="", xlabel="", ylabel="")
+    assert _legend_is_outside(ax)
+    assert not plotting.legend_hides_data(ax)
+    plt.close("all")
+
+
+def test_ten_seeds_and_a_reference_line_leave_the_curves_visible():
+    rng = np.random.default_rng(0)
+    ax = plotting.plot_lines({f"seed {s}": np.exp(rng.normal(-5, 1, 150)) for s in range(10)},
+                             title="", xlabel="", ylabel="", logy=True)
+    ax.axhline(0.008, color="red", linestyle=":", label="best without memory (0.008)")
+    plotting.place_legend(ax, fontsize=7, ncol=2)
+    assert not plotting.legend_hides_data(ax)
+    assert _legend_is_outside(ax)
+    plt.close("all")
+
+
+def test_place_legend_stays_inside_when_a_corner_is_free():
+    ax = plotting.plot_lines({"falls": [1.0, 0.5, 0.2, 0.1], "falls too": [0.9, 0.4, 0.15, 0.1]},
+                             title="", xlabel="", ylabel="")
+    assert not _legend_is_outside(ax)
+    assert not plotting.legend_hides_data(ax)
+    plt.close("all")
+
+
+def test_legend_hides_data_sees_a_segment_that_crosses_the_legend():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0.5, 0.5], label="a flat line through the middle")   # no marker under the legend
+    ax.set_xlim(0, 1)
+    legend = ax.legend(loc="center")
+    assert plotting.legend_hides_data(ax, legend)
+    plt.close(fig)
+
+
+def test_one_curve_has_no_legend_unless_a_marker_line_is_named():
+    ax = plotting.plot_lines({"palindrome series": _zigzag()}, title="The palindrome series", xlabel="", ylabel="")
+    assert ax.get_legend() is None
+    ax = plotting.plot_lines({"a": [1, 2, 3]}, title="", xlabel="", ylabel="", vline=1.5, vline_label="end")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "end"]
+    plt.close("all")
+
+
+def test_place_legend_rejects_a_position_and_legend_hides_data_needs_a_legend():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], label="a")
+    with pytest.raises(ValueError, match=r"do not pass \['loc'\]"):
+        plotting.place_legend(ax, loc="upper right")
+    with pytest.raises(ValueError, match="`ax` has no legend"):
+        plotting.legend_hides_data(ax)
+    plt.close(fig)
+
+
+def test_place_legend_does_not_move_onto_the_next_panel():
+    fig, (left, right) = plt.subplots(1, 2)
+    plotting.plot_lines({"series": _zigzag(), "prediction": _zigzag() + 0.01}, title="", xlabel="", ylabel="", ax=left)
+    plotting.plot_lines({"series": _zigzag(), "prediction": _zigzag() + 0.01}, title="", xlabel="", ylabel="", ax=right)
+    assert not _legend_is_outside(left)   # beside `left` is `right`: the legend stays in its panel
+    assert _legend_is_outside(right)
+    plt.close(fig)

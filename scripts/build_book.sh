@@ -29,7 +29,8 @@ export TF_CPP_MIN_LOG_LEVEL=2
 # The site serves its own MathJax (pinned npm package, installed once into .web/).
 bash "$(dirname "${BASH_SOURCE[0]}")/ensure_web_assets.sh"
 # Notebook outputs also depend on course_utils and the pinned requirements, which
-# jupyter-cache does not see: when they change, every notebook runs again.
-python -m tools.execution_cache "$OUT/_build/.jupyter_cache"
+# neither jupyter-cache nor Sphinx's saved environment sees: when they change,
+# both are emptied, so every notebook is read and runs again.
+python -m tools.execution_cache "$OUT/_build/.jupyter_cache" "$OUT/_build/.doctrees"
 jupyter-book build . --path-output "$OUT" -W --keep-going "$@"
 echo "The website is in $OUT/_build/html/index.html (open it in a browser)."

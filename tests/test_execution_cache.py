@@ -39,3 +39,28 @@ def test_the_repository_fingerprint_covers_course_utils_and_requirements():
     names = {p.name for p in files}
     assert "requirements.txt" in names and "plotting.py" in names and "progress.py" in names
     assert len(execution_cache.code_fingerprint(files)) == 64
+
+
+def test_main_empties_the_execution_cache_and_sphinx_environment(tmp_path, monkeypatch, capsys):
+    # Emptying only jupyter-cache was not enough: Sphinx's saved environment kept the parsed pages
+    # (outputs included) of every notebook whose file had not changed, and never read them again.
+    cache, doctrees = tmp_path / ".jupyter_cache", tmp_path / ".doctrees"
+    for folder in (cache, doctrees):
+        folder.mkdir()
+        (folder / "old").write_text("made by older code")
+    assert execution_cache.main([str(cache), str(doctrees)]) == 0
+    assert not (cache / "old").exists() and not (doctrees / "old").exists()
+    assert "were filled: emptied" in capsys.readouterr().out
+    (doctrees / "environment.pickle").write_text("made by this code")
+    assert execution_cache.main([str(cache), str(doctrees)]) == 0   # same code: both kept
+    assert (doctrees / "environment.pickle").exists() and capsys.readouterr().out == ""
+    # A folder stamped by an interrupted build keeps its stamp; only the unstamped one is emptied.
+    (tmp_path / "other").mkdir()
+    assert execution_cache.main([str(cache), str(tmp_path / "other")]) == 0
+    assert (doctrees / "environment.pickle").exists() and "other was filled" in capsys.readouterr().out
+
+
+def test_the_website_build_refreshes_both_folders():
+    script = (execution_cache.ROOT / "scripts" / "build_book.sh").read_text(encoding="utf-8")
+    line = next(line for line in script.splitlines() if line.startswith("python -m tools.execution_cache"))
+    assert '"$OUT/_build/.jupyter_cache"' in line and '"$OUT/_build/.doctrees"' in line

@@ -3,13 +3,16 @@
 jupyter-cache (``execute_notebooks: cache``) re-executes a notebook only when
 its code cells change. The outputs also depend on ``course_utils`` (plots,
 logs, messages) and on the pinned requirements, which it does not see: after a
-fix in ``course_utils`` the site would keep serving the old figures. Before a
-build, :func:`refresh` compares a fingerprint of those files with the one
-stamped in the cache folder; when they differ it empties the execution cache,
-so every notebook runs again (its long trainings still load from the results
-store, ``course_utils.store``, whose entries have their own keys).
+fix in ``course_utils`` the site would keep serving the old figures. Sphinx
+does not see it either: its saved environment (``_build/.doctrees``) keeps
+the parsed page of every notebook whose file did not change, outputs included,
+and never reads that notebook again. Before a build, :func:`refresh` compares
+a fingerprint of those files with the one stamped in each folder; where they
+differ it empties the folder, so every notebook is read and runs again (its
+long trainings still load from the results store, ``course_utils.store``,
+whose entries have their own keys).
 
-    python -m tools.execution_cache _build/.jupyter_cache    # what scripts/build_book.sh runs
+    python -m tools.execution_cache _build/.jupyter_cache _build/.doctrees   # what scripts/build_book.sh runs
 """
 
 from __future__ import annotations
@@ -52,7 +55,9 @@ def code_fingerprint(files: Iterable[Path], root: Path = ROOT) -> str:
 def refresh(cache: Path, fingerprint: str) -> bool:
     """Empty ``cache`` if it was filled by other code than ``fingerprint``; stamp it. Return True if emptied.
 
-    A cache folder without a stamp (made before this existed) counts as other code.
+    ``cache`` is any folder of build products: jupyter-cache's, or Sphinx's
+    environment. A folder without a stamp (made before this existed) counts as
+    other code.
 
     Raises:
         ValueError: ``fingerprint`` is not a SHA-256 hex digest.
@@ -72,12 +77,16 @@ def refresh(cache: Path, fingerprint: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m tools.execution_cache CACHE_FOLDER", file=sys.stderr)
+    if not args:
+        print("usage: python -m tools.execution_cache FOLDER [FOLDER ...]  "
+              "(the execution cache, then Sphinx's doctrees)", file=sys.stderr)
         return 2
-    if refresh(Path(args[0]), code_fingerprint(_sources(ROOT))):
-        print(f"course_utils or requirements.txt changed since {args[0]} was filled: "
-              "every notebook runs again (long trainings load from the results store).")
+    fingerprint = code_fingerprint(_sources(ROOT))
+    emptied = [folder for folder in args if refresh(Path(folder), fingerprint)]
+    if emptied:
+        print(f"course_utils or requirements.txt changed since {', '.join(emptied)} "
+              f"{'was' if len(emptied) == 1 else 'were'} filled: emptied, so every notebook is read and "
+              "runs again (long trainings load from the results store).")
     return 0
 
 

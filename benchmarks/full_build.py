@@ -11,7 +11,9 @@ After a build, this module reads both and writes ``results.json["book_full"]``:
   execution cache recorded it (notebooks executed before ``started`` are left
   out: they came from the cache);
 - ``trained_s`` and ``loaded_s``: the store's trainings, by entry name, split
-  into those this build wrote and those it found (trained by an earlier run);
+  into those this build wrote and those it loaded (trained by an earlier run;
+  the store stamps an entry when it is loaded). Entries the build did not use,
+  left over from older code, count in neither;
 - ``first_build_estimate_s``: ``wall_time_s`` plus every loaded training, that
   is, what a build from an empty store would take on the same machine;
 - ``chapter_full_run_s``: for each chapter, its English notebook's execution
@@ -32,7 +34,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import re
 import sqlite3
 import sys
@@ -40,7 +41,7 @@ from pathlib import Path
 
 from benchmarks import figures, report
 
-__all__ = ["training_seconds", "read_store", "read_execution_cache", "book_full_record", "main"]
+__all__ = ["read_store", "read_execution_cache", "book_full_record", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -58,53 +59,26 @@ def _parse_time(text: str, what: str) -> dt.datetime:
     return moment.astimezone(dt.timezone.utc)
 
 
-def training_seconds(history: dict, where: str = "history") -> float:
-    """Return the training time a store entry recorded.
-
-    Entries of ``ResultsStore.fit`` keep ``epoch_seconds`` (one per epoch);
-    the others keep their total as ``seconds``.
-
-    Raises:
-        ValueError: Neither is there, or it is not a non-negative number.
-    """
-    if isinstance(history, dict) and "seconds" in history:
-        seconds = history["seconds"]
-    elif isinstance(history, dict) and isinstance(history.get("epoch_seconds"), list):
-        seconds = sum(history["epoch_seconds"]) if all(
-            isinstance(s, (int, float)) for s in history["epoch_seconds"]) else None
-    else:
-        raise ValueError(f"{where} records no training time: expected 'seconds' or a list "
-                         f"'epoch_seconds' (keys found: {sorted(history) if isinstance(history, dict) else history!r})")
-    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{where}: the training time must be a non-negative number of seconds (got {seconds!r})")
-    return float(seconds)
-
-
 def read_store(store: Path) -> list[dict]:
-    """Return the store's entries: ``name``, ``written`` (UTC) and ``seconds`` of training.
+    """Return the store's entries: ``name``, ``written``, ``last_used`` (UTC or None) and ``seconds`` of training.
+
+    The listing is the store's own (:meth:`course_utils.store.ResultsStore.entries`).
 
     Raises:
         FileNotFoundError: ``store`` is not a folder.
-        ValueError: An entry's manifest or history cannot be read.
+        ValueError: An entry's manifest or log cannot be read, or records no training time.
     """
+    from course_utils.store import ResultsStore  # no TensorFlow: the store imports it only to train
+
     store = Path(store)
     if not store.is_dir():
         raise FileNotFoundError(f"no results store at {store} (the build keeps it in _build/store)")
     entries = []
-    for manifest_path in sorted(store.glob("*/manifest.json")):
-        folder = manifest_path.parent
-        if folder.name.startswith(".") or folder.name.endswith(".partial"):
-            continue  # a write in progress, or the checkpoint of an unfinished training
-        # A trained model keeps its log in history.json; a computed result (compute_or_load) in info.json.
-        log = folder / "history.json" if (folder / "history.json").is_file() else folder / "info.json"
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            history = json.loads(log.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ValueError(f"cannot read the store entry {folder}: {error}") from None
-        entries.append({"name": manifest["name"], "folder": folder.name,
-                        "written": _parse_time(manifest["written"], f"{manifest_path}: 'written'"),
-                        "seconds": training_seconds(history, str(log))})
+    for entry in ResultsStore(store, retrain=False).entries():
+        if entry.seconds is None:
+            raise ValueError(f"{entry.folder} records no training time: expected 'seconds' or a list 'epoch_seconds'")
+        entries.append({"name": entry.name, "folder": entry.folder.name, "written": entry.written,
+                        "last_used": entry.last_used, "seconds": entry.seconds})
     return entries
 
 
@@ -138,9 +112,10 @@ def book_full_record(*, started: dt.datetime, ended: dt.datetime, executions: li
     """Return the ``book_full`` record of a build that ran from ``started`` to ``ended``.
 
     ``executions`` and ``entries`` are what :func:`read_execution_cache` and
-    :func:`read_store` return. For a name stored more than once (an entry kept
-    from an older version of the code), the newest one written before the end
-    counts.
+    :func:`read_store` return. Only the entries this build used count: those it
+    wrote, and those written earlier that it loaded (``last_used`` within the
+    build). An entry left over from older code, which the build did not load,
+    does not count; for a name used more than once, the newest entry counts.
 
     Raises:
         ValueError: ``ended`` is not after ``started``, or the build executed
@@ -156,12 +131,17 @@ def book_full_record(*, started: dt.datetime, ended: dt.datetime, executions: li
     if not per_notebook:
         raise ValueError(f"the execution cache has no chapter notebook executed between {started} and {ended}: "
                          "was the build run with execute_notebooks: cache, and are the times right?")
-    newest: dict[str, dict] = {}
+    def during(moment) -> bool:
+        return moment is not None and started <= moment <= ended
+
+    # What this build used: the entries it wrote, and the older ones it loaded (stamped when
+    # loaded). For a name stored more than once, the newest of those counts.
+    used: dict[str, dict] = {}
     for entry in sorted(entries, key=lambda e: e["written"]):
-        if entry["written"] <= ended:
-            newest[entry["name"]] = entry
-    trained = {name: round(e["seconds"], 1) for name, e in sorted(newest.items()) if e["written"] >= started}
-    loaded = {name: round(e["seconds"], 1) for name, e in sorted(newest.items()) if e["written"] < started}
+        if during(entry["written"]) or (entry["written"] < started and during(entry["last_used"])):
+            used[entry["name"]] = entry
+    trained = {name: round(e["seconds"], 1) for name, e in sorted(used.items()) if e["written"] >= started}
+    loaded = {name: round(e["seconds"], 1) for name, e in sorted(used.items()) if e["written"] < started}
     wall = round((ended - started).total_seconds(), 1)
     chapters = sorted({key.split("/")[1] for key in per_notebook})
     chapter_run = {}

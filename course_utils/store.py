@@ -21,7 +21,10 @@ partial or mismatched entry is detected, reported with a :class:`StoreWarning`
 and trained again, never used.
 
 Where: ``$COURSE_STORE_DIR``, else ``~/.cache/course_utils/store``. To train
-again, set ``COURSE_RETRAIN=1`` or delete the entry's folder.
+again, set ``COURSE_RETRAIN=1`` or delete the entry's folder. Every load
+stamps the entry's ``last-used.txt`` (outside the manifest), so that
+:meth:`ResultsStore.entries` can tell a maintainer which trainings a build
+actually used and which are left over from older code.
 
 Example:
     >>> from course_utils import store
@@ -37,6 +40,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -67,6 +71,7 @@ __all__ = [
     "Stored",
     "Computed",
     "Fitted",
+    "Entry",
     "ResultsStore",
 ]
 
@@ -82,6 +87,7 @@ key, so bump it when a change of the loop changes what it trains."""
 
 DEFAULT_DIRECTORY = Path("~/.cache/course_utils/store")
 MANIFEST = "manifest.json"
+LAST_USED = "last-used.txt"
 FORMAT = 1
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -453,6 +459,55 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _mark_used(folder: Path) -> None:
+    """Stamp ``folder`` with the time it was loaded (best effort: a read-only store still loads)."""
+    try:
+        (folder / LAST_USED).write_text(_now() + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _parse_moment(text: object, where: str) -> _dt.datetime:
+    try:
+        moment = _dt.datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"{where}: expected an ISO 8601 time such as 2026-12-01T21:18:30+00:00 (got {text!r})") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)).astimezone(_dt.timezone.utc)
+
+
+def _recorded_seconds(record: Mapping[str, Any], where: str) -> float | None:
+    """The training time an entry's log recorded: ``seconds``, or the sum of ``epoch_seconds`` (``fit``)."""
+    if "seconds" in record:
+        seconds = record["seconds"]
+    elif isinstance(record.get("epoch_seconds"), list):
+        seconds = sum(record["epoch_seconds"]) if all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in record["epoch_seconds"]) else None
+    else:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{where}: the training time must be a non-negative number of seconds (got {seconds!r})")
+    return float(seconds)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One finished entry of a store, as :meth:`ResultsStore.entries` lists it.
+
+    Attributes:
+        name: The readable name it was stored under (``"ch04-source"``).
+        folder: Its folder.
+        written: When it was trained or computed (UTC).
+        last_used: When a run last loaded it (UTC), or None if never since it was written.
+        seconds: The training or computing time its log recorded, or None if it recorded none.
+    """
+
+    name: str
+    folder: Path
+    written: _dt.datetime
+    last_used: _dt.datetime | None
+    seconds: float | None
+
+
 def _warn(message: str) -> None:
     warnings.warn(message, StoreWarning, stacklevel=3)
 
@@ -493,6 +548,40 @@ class ResultsStore:
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.directory)!r}, retrain={self.retrain})"
+
+    def entries(self) -> list[Entry]:
+        """Return the store's finished entries, sorted by folder name.
+
+        Left out: checkpoints of unfinished trainings (``*.partial``) and the
+        temporary folders of a write in progress. The entries are not verified
+        against their checksums (a load does that).
+
+        Raises:
+            ValueError: An entry's manifest or log cannot be read.
+        """
+        found = []
+        for manifest_path in sorted(self.directory.glob(f"*/{MANIFEST}")):
+            folder = manifest_path.parent
+            if folder.name.startswith(".") or folder.name.endswith(".partial"):
+                continue
+            # A trained model keeps its log in history.json; a computed result (compute_or_load) in info.json.
+            log = folder / "history.json" if (folder / "history.json").is_file() else folder / "info.json"
+            used = folder / LAST_USED
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                record = json.loads(log.read_text(encoding="utf-8"))
+                last_used = used.read_text(encoding="utf-8") if used.is_file() else None
+            except (OSError, ValueError) as error:
+                raise ValueError(f"cannot read the store entry {folder}: {error}") from None
+            if not isinstance(manifest, dict) or not isinstance(record, dict) or "name" not in manifest:
+                raise ValueError(f"cannot read the store entry {folder}: its manifest or log is not a JSON object "
+                                 "with the expected fields")
+            found.append(Entry(
+                name=str(manifest["name"]), folder=folder,
+                written=_parse_moment(manifest.get("written"), f"{manifest_path}: 'written'"),
+                last_used=None if last_used is None else _parse_moment(last_used, str(used)),
+                seconds=_recorded_seconds(record, str(log))))
+        return found
 
     def full_key_parts(self, key_parts: Mapping[str, Any]) -> dict:
         """Return ``key_parts`` plus the library versions a result depends on (under ``"versions"``)."""
@@ -564,6 +653,7 @@ class ResultsStore:
                     "To train again, set COURSE_RETRAIN=1 or delete that entry from the store's folder "
                     "(COURSE_STORE_DIR, by default ~/.cache/course_utils/store).").format(
                         date=str(manifest.get("written", "?"))[:10], entry=folder.name))
+                _mark_used(folder)
                 return Stored(model=model, history=history, loaded=True, key=key, folder=folder)
         checkpoint = Checkpoint(folder=self.directory / f"{folder.name}.partial", key=key, key_parts=parts)
         if self.retrain:
@@ -634,6 +724,7 @@ class ResultsStore:
                 self.log(i18n.gettext("{name}: loaded from the results store (computed on {date}; "
                                       "COURSE_RETRAIN=1 computes it again).").format(
                                           name=name, date=str(manifest.get("written", "?"))[:10]))
+                _mark_used(folder)
                 return Computed(arrays=arrays, info=info, loaded=True, key=key)
         result = compute_fn()
         if not (isinstance(result, tuple) and len(result) == 2 and all(isinstance(r, Mapping) for r in result)):

@@ -28,11 +28,14 @@ def _cache(folder, rows):
     return folder
 
 
-def _entry(store, name, written, history, log="history.json", suffix=""):
+def _entry(store, name, written, history, log="history.json", suffix="", used=None):
     folder = store / f"{name}-0123456789abcdef0123{suffix}"
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps({"name": name, "written": written.isoformat(timespec="seconds")}))
     (folder / log).write_text(json.dumps(history))
+    if used is not None:  # what ResultsStore writes when it loads the entry
+        (folder / "last-used.txt").write_text(used.isoformat(timespec="seconds") + "\n")
+    return folder
 
 
 def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
@@ -45,10 +48,14 @@ def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
     ])
     store = tmp_path / "store"
     _entry(store, "ch04-source", START + dt.timedelta(minutes=40), {"seconds": 2400.0})  # trained now
-    _entry(store, "ch04-dropout-tied", START - dt.timedelta(hours=3), {"seconds": 4000.0})  # loaded
-    _entry(store, "ch05-lstm", START - dt.timedelta(hours=2), {"epoch_seconds": [20.0, 30.0]})  # loaded (fit)
-    _entry(store, "ch03-study", START - dt.timedelta(hours=1), {"seconds": 4.0}, log="info.json")  # compute_or_load
+    loaded_at = START + dt.timedelta(minutes=20)
+    _entry(store, "ch04-dropout-tied", START - dt.timedelta(hours=3), {"seconds": 4000.0}, used=loaded_at)  # loaded
+    _entry(store, "ch05-lstm", START - dt.timedelta(hours=2), {"epoch_seconds": [20.0, 30.0]}, used=loaded_at)  # fit
+    _entry(store, "ch03-study", START - dt.timedelta(hours=1), {"seconds": 4.0}, log="info.json", used=loaded_at)
     _entry(store, "ch04-dropout", START + dt.timedelta(minutes=50), {"seconds": 1.0}, suffix=".partial")  # unfinished
+    # Left over from older code: never loaded, or last loaded by an earlier build. Neither counts.
+    _entry(store, "ch04-ablation", START - dt.timedelta(days=1), {"seconds": 2862.0})
+    _entry(store, "ch01-old", START - dt.timedelta(days=2), {"seconds": 30.0}, used=START - dt.timedelta(days=1))
     record = full_build.book_full_record(started=START, ended=END,
                                          executions=full_build.read_execution_cache(cache),
                                          entries=full_build.read_store(store))
@@ -73,11 +80,12 @@ def test_record_of_a_build_that_trained_some_models_and_loaded_others(tmp_path):
 
 def test_an_entry_stored_twice_counts_once_the_newest(tmp_path):
     store = tmp_path / "store"
-    _entry(store, "ch02-lstm", START - dt.timedelta(days=2), {"seconds": 500.0})
+    _entry(store, "ch02-lstm", START - dt.timedelta(days=2), {"seconds": 500.0}, used=START + dt.timedelta(minutes=1))
     folder = store / "ch02-lstm-ffffffffffffffffffff"
     folder.mkdir()
     (folder / "manifest.json").write_text(json.dumps({"name": "ch02-lstm", "written": (START - dt.timedelta(days=1)).isoformat()}))
     (folder / "history.json").write_text(json.dumps({"seconds": 120.0}))
+    (folder / "last-used.txt").write_text((START + dt.timedelta(minutes=2)).isoformat())
     cache = _cache(tmp_path / "cache", [("/x/book/en/02_dynamic_rnn.ipynb", START + dt.timedelta(minutes=5), 10.0)])
     record = full_build.book_full_record(started=START, ended=END, executions=full_build.read_execution_cache(cache),
                                          entries=full_build.read_store(store))
@@ -93,10 +101,16 @@ def test_bad_input_says_what_was_wrong(tmp_path):
         full_build.read_execution_cache(tmp_path)
     with pytest.raises(FileNotFoundError, match="no results store"):
         full_build.read_store(tmp_path / "missing")
+    _entry(tmp_path / "no-time", "ch05-x", START, {"history": {}})
     with pytest.raises(ValueError, match="records no training time"):
-        full_build.training_seconds({"history": {}})
+        full_build.read_store(tmp_path / "no-time")
+    _entry(tmp_path / "negative", "ch05-x", START, {"seconds": -3})
     with pytest.raises(ValueError, match="non-negative number of seconds"):
-        full_build.training_seconds({"seconds": -3})
+        full_build.read_store(tmp_path / "negative")
+    folder = _entry(tmp_path / "bad-stamp", "ch05-x", START, {"seconds": 3}, used=START)
+    (folder / "last-used.txt").write_text("yesterday")
+    with pytest.raises(ValueError, match="expected an ISO 8601 time"):
+        full_build.read_store(tmp_path / "bad-stamp")
     with pytest.raises(ValueError, match="must say its time zone"):
         full_build.main(["--started", "2026-12-01T21:00:00", "--ended", "2026-12-01T23:00:00+00:00",
                          "--build", str(tmp_path)])

@@ -457,3 +457,36 @@ def test_a_stored_palindrome_study_equals_the_study_run_now(tmp_path):
     assert other.losses.shape == (31, 2)  # another config is a miss, not the stored study
     with pytest.raises(TypeError, match="ResultsStore"):
         bptt.train_palindrome_rnn([0], config, store=str(tmp_path))
+
+
+# --- entries(): what a build used, for benchmarks.full_build ---
+
+def test_entries_list_what_was_written_and_when_each_was_last_loaded(tmp_path):
+    results = store.ResultsStore(tmp_path, retrain=False, log=lambda line: None)
+    compute, _ = _computer()
+    results.compute_or_load("study", {"seed": 0}, compute)
+    train_fn, _ = _train_counter()
+    trained = results.train_or_load("tiny", {"seed": 0}, _build, lambda m, c: {**train_fn(m, c), "seconds": 7.0})
+    (tmp_path / f"{trained.folder.name}.partial").mkdir()  # an unfinished training's checkpoint: not an entry
+    (tmp_path / f"{trained.folder.name}.partial" / "manifest.json").write_text("{}")
+    listed = {e.name: e for e in results.entries()}
+    assert sorted(listed) == ["study", "tiny"]
+    assert listed["study"].seconds == 1.5 and listed["tiny"].seconds == 7.0
+    assert listed["tiny"].folder == trained.folder and listed["tiny"].written.tzinfo is not None
+    assert listed["study"].last_used is None and listed["tiny"].last_used is None  # written, never loaded
+    results.train_or_load("tiny", {"seed": 0}, _build, train_fn)
+    results.compute_or_load("study", {"seed": 0}, compute)
+    listed = {e.name: e for e in results.entries()}
+    assert listed["tiny"].last_used is not None and listed["tiny"].last_used >= listed["tiny"].written
+    assert listed["study"].last_used is not None
+    # The stamp lies outside the manifest: the entry still loads, checksums intact.
+    assert results.train_or_load("tiny", {"seed": 0}, _build, train_fn).loaded
+
+
+def test_entries_say_which_entry_cannot_be_read(tmp_path):
+    folder = tmp_path / "broken-0123"
+    folder.mkdir()
+    (folder / "manifest.json").write_text("{not json")
+    (folder / "history.json").write_text("{}")
+    with pytest.raises(ValueError, match="cannot read the store entry .*broken-0123"):
+        store.ResultsStore(tmp_path, retrain=False).entries()

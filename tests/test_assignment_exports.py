@@ -301,8 +301,31 @@ def _python_for_nobody(work: Path) -> str:
     import site
 
     site_dir = next((work / "venv" / "lib").glob("python*/site-packages"))
-    (site_dir / "course_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    (site_dir / "course_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")  # the grader's packages
+    if not all(_others_can_reach(Path(p)) for p in site.getsitepackages()):
+        # This environment sits in a folder that only root may enter (a checkout in a mktemp folder,
+        # mode 700, or under /root), which nobody's Python skips: copy what student code imports,
+        # as a Gradescope image installs it where every user can read it.
+        imported = subprocess.run(
+            [sys.executable, "-c", "import sys, numpy, course_utils.checks\n"
+             "print(' '.join(sorted({m.split('.')[0] for m, x in sys.modules.items() if getattr(x, '__file__', None)})))"],
+            capture_output=True, text=True, timeout=120, check=True, cwd=Path(__file__).resolve().parent.parent)
+        for folder in map(Path, site.getsitepackages()):
+            for top in imported.stdout.split():
+                for name in (top, f"{top}.libs"):
+                    if (folder / name).is_dir() and not (site_dir / name).exists():
+                        shutil.copytree(folder / name, site_dir / name)
+                if (folder / f"{top}.py").is_file():
+                    shutil.copy(folder / f"{top}.py", site_dir / f"{top}.py")
+    for path in [work, *work.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)
     return str(work / "venv" / "bin" / "python")
+
+
+def _others_can_reach(path: Path) -> bool:
+    """Whether a user other than the owner can enter every folder on the way to ``path`` and read it."""
+    path = path.resolve()
+    return path.exists() and all(p.stat().st_mode & 0o005 == 0o005 for p in [path, *path.parents])
 
 
 def test_gradescope_without_bubblewrap_runs_student_code_as_nobody(exports):
